@@ -1,0 +1,93 @@
+import type { TimerHandle } from './clock.js';
+import type { CallerId, ChannelJson, DialplanCep } from './types.js';
+import type { Bridge } from './bridge.js';
+import type { Playback } from './media.js';
+
+export type ChannelKind = 'local1' | 'local2' | 'pjsip' | 'trunk' | 'snoop';
+
+/** What a simulated party heard, for GET /sim/calls/:id. */
+export interface Heard { media: string; startedAt: string; finishedAt?: string }
+
+/** An originate in progress on this channel: what to do when answered, and its no-answer timer. */
+export interface OriginateState {
+  dialstring: string;
+  app?: string; appArgs: string[];
+  context?: string; extension?: string; priority?: number; label?: string;
+  timeoutMs: number;
+  timer?: TimerHandle;
+}
+
+export class Channel {
+  originate?: OriginateState;
+  /** /channels/create made it; POST /dial starts the call. */
+  pendingDial = false;
+  startDial?: () => void;
+  state = 'Down';
+  protocolId = '';
+  caller: CallerId = { name: '', number: '' };
+  connected: CallerId = { name: '', number: '' };
+  accountcode = '';
+  dialplan: DialplanCep = { context: 'default', exten: 's', priority: 1, app_name: '', app_data: '' };
+  language = 'en';
+  readonly vars = new Map<string, string>();
+  /** Apps that get this channel's events. */
+  readonly followers = new Set<string>();
+  /** The app that originated the channel keeps following it after StasisEnd, up to ChannelDestroyed. */
+  originatedFor?: string;
+  stasisApp?: string;
+  everInStasis = false;
+  bridge?: Bridge;
+  /** The other half of a Local pair. */
+  peer?: Channel;
+  hangupRequested = false;
+  destroyed = false;
+  cause = 0;
+  techCause?: number;
+  moh = false;
+  mohClass = '';
+  silence = false;
+  held = false;
+  muted = new Set<'in' | 'out'>();
+  /** Playback queue on this channel: the head plays, the rest wait. */
+  readonly playQueue: Playback[] = [];
+  readonly timers = new Set<TimerHandle>();
+  readonly heard: Heard[] = [];
+  /** Intervals (sim ms) when this party talks; recordings carry audio there. */
+  readonly speech: Array<{ start: number; end: number }> = [];
+  readonly snoops = new Set<Channel>();
+  snoopOf?: Channel;
+  /** Set by whoever runs dialplan on the channel, so hang-up can stop it. */
+  dialplanStop?: () => void;
+  /** Called by the engine once the channel is gone (used by originate waiters). */
+  readonly onDestroy: Array<() => void> = [];
+  answeredAt?: number;
+  /** True when the channel's Stasis entry came from the dialplan (not an originate to an app). */
+  fromDialplan = false;
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly kind: ChannelKind,
+    readonly creationtime: string,
+  ) {}
+
+  toJson(): ChannelJson {
+    return {
+      id: this.id,
+      name: this.name,
+      state: this.state,
+      protocol_id: this.protocolId,
+      caller: { ...this.caller },
+      connected: { ...this.connected },
+      accountcode: this.accountcode,
+      dialplan: { ...this.dialplan },
+      creationtime: this.creationtime,
+      language: this.language,
+    };
+  }
+
+  clearTimers(): void {
+    for (const t of this.timers) t.cancel();
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,93 @@
+import type { Channel } from './channel.js';
+import type { TimerHandle } from './clock.js';
+import { findExten, type Step } from './dialplan.js';
+import type { Engine } from './engine.js';
+
+/** Where a channel's dialplan resumes. */
+export interface Location { context: string; exten: string; priority: number; label?: string }
+
+/**
+ * Runs dialplan on a channel step by step. Each application announces itself with ChannelDialplan (seen only by
+ * apps following the channel). Returns false when the extension does not exist.
+ */
+export function runDialplan(e: Engine, ch: Channel, loc: Location): boolean {
+  const steps = findExten(e.w.dialplan, loc.context, loc.exten);
+  if (!steps) return false;
+  let i = loc.label ? steps.findIndex((st) => st.label === loc.label) : loc.priority - 1;
+  if (i < 0) return false;
+  let timer: TimerHandle | undefined;
+  let stopped = false;
+  ch.dialplanStop = () => { stopped = true; timer?.cancel(); };
+  ch.dialplan.context = loc.context;
+  ch.dialplan.exten = loc.exten;
+  const wait = (ms: number, fn: () => void) => { timer = e.w.after(ch, ms, () => { if (!stopped) fn(); }); };
+  const next = (): void => {
+    if (stopped || ch.destroyed || ch.hangupRequested) return;
+    if (i >= steps.length) { e.calls.dialplanHangup(ch, 16); return; }
+    const st = steps[i++];
+    ch.dialplan.priority = i;
+    e.w.setDialplan(ch, st.app, st.data);
+    exec(e, ch, st, next, wait, (l) => { stopped = true; runDialplan(e, ch, l) || e.calls.dialplanHangup(ch, 0); },
+      () => { stopped = true; ch.dialplanStop = undefined; });
+  };
+  next();
+  return true;
+}
+
+function exec(e: Engine, ch: Channel, st: Step, next: () => void, wait: (ms: number, fn: () => void) => void,
+  goto: (l: Location) => void, park: () => void): void {
+  const args = st.data.split(',');
+  switch (st.app) {
+    case 'NoOp': case 'Set': case 'Progress':
+      if (st.app === 'Set') { const [k, v = ''] = st.data.split('='); ch.vars.set(k, v); }
+      wait(0, next); return;
+    case 'Answer': e.calls.answer(ch); wait(0, next); return;
+    case 'Wait': wait(Number(args[0] || 0) * 1000, next); return;
+    case 'Ringing': e.calls.localRinging(ch); wait(0, next); return;
+    case 'Playback': {
+      const dur = e.w.sounds.get(args[0], ch.language)?.durationMs;
+      if (dur === undefined) { e.w.setVar(ch, 'PLAYBACKSTATUS', 'FAILED'); wait(0, next); return; }
+      e.calls.talkToPeer(ch, dur);
+      wait(dur, () => { e.w.setVar(ch, 'PLAYBACKSTATUS', 'SUCCESS'); next(); });
+      return;
+    }
+    case 'SendDTMF': {
+      const digits = args[0].replace(/[^0-9*#A-Dw]/gi, '');
+      const between = Number(args[1] || 100), duration = Number(args[2] || 100);
+      let at = 0;
+      for (const d of digits) {
+        at += duration;
+        if (d.toLowerCase() !== 'w') { const t = at; wait(t, () => undefined); e.w.after(ch, t, () => e.calls.dtmfToPeer(ch, d, duration)); }
+        else at += 500;
+        at += between;
+      }
+      wait(at, next);
+      return;
+    }
+    case 'Busy': e.calls.localBusy(ch, 17, 'BUSY'); return;
+    case 'Congestion': e.calls.localBusy(ch, 34, 'CONGESTION'); return;
+    case 'Hangup': e.calls.dialplanHangup(ch, Number(args[0] || 16)); return;
+    case 'Goto': {
+      const [a, b, c] = args;
+      if (c !== undefined) goto({ context: a, exten: b, priority: Number(c) });
+      else if (b !== undefined) goto({ context: ch.dialplan.context, exten: a, priority: Number(b) });
+      else goto({ context: ch.dialplan.context, exten: ch.dialplan.exten, priority: Number(a) });
+      return;
+    }
+    case 'Stasis': {
+      const [app, ...appArgs] = args;
+      park();
+      if (!e.w.enterStasis(ch, app, appArgs)) {
+        e.w.setVar(ch, 'STASISSTATUS', 'FAILED');
+        runDialplan(e, ch, { context: ch.dialplan.context, exten: ch.dialplan.exten, priority: ch.dialplan.priority + 1 });
+      }
+      return;
+    }
+    case 'MusicOnHold': case 'Echo':
+      ch.heard.push({ media: st.app === 'Echo' ? 'echo' : `moh:${args[0] || 'default'}`, startedAt: e.w.stamp() });
+      if (args[1]) wait(Number(args[1]) * 1000, next);
+      return;
+    default:
+      wait(0, next);
+  }
+}

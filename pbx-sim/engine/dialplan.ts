@@ -1,0 +1,46 @@
+/**
+ * A small dialplan: just enough applications to play the callers, callees and fallbacks the traces were recorded
+ * with (deploy/asterisk/extensions-conformance.conf holds the same contexts for a real Asterisk).
+ */
+export interface Step { app: string; data: string; label?: string }
+export type Dialplan = Record<string, Record<string, Step[]>>;
+
+const s = (app: string, data = '', label?: string): Step => ({ app, data, label });
+
+export function defaultDialplan(app: string): Dialplan {
+  return {
+    'hotline-in': {
+      // Priority 2 is Stasis, as in production; after it, the fallback for a controller that is down.
+      "_X.": [s('NoOp', 'inbound ${CALLERID(num)}'), s('Stasis', `${app},inbound`), s('NoOp', 'STASISSTATUS=${STASISSTATUS}'),
+        s('Answer'), s('Playback', 'hotline-unavailable'), s('Hangup')],
+    },
+    'hotline-after': {
+      goodbye: [s('Playback', 'vm-goodbye'), s('Hangup')],
+      reenter: [s('Stasis', `${app},reentered,second`), s('Hangup')],
+      labeled: [s('NoOp', 'start'), s('Playback', 'vm-goodbye', 'mylabel'), s('Hangup')],
+    },
+    callers: {
+      dtmf12: [s('Wait', '2'), s('SendDTMF', '1'), s('Wait', '1'), s('SendDTMF', '2'), s('Playback', 'tt-weasels'), s('Wait', '1'), s('Hangup')],
+      wait60: [s('Wait', '60')],
+      dtmfLate: [s('Wait', '4'), s('SendDTMF', '5'), s('Wait', '4'), s('SendDTMF', '6'), s('Wait', '60')],
+      dtmfDuring: [s('Wait', '2'), s('SendDTMF', '5'), s('Wait', '1'), s('SendDTMF', '6'), s('Wait', '60')],
+      talker: [s('Playback', 'tt-monkeys'), s('Playback', 'tt-monkeys'), s('Playback', 'tt-monkeys'), s('Wait', '60')],
+    },
+    sim: {
+      callee: [s('Answer'), s('Playback', 'hello-world'), s('Hangup')],
+      callee60: [s('Answer'), s('Wait', '60')],
+      busy: [s('Ringing'), s('Wait', '3'), s('Busy', '5')],
+      noanswer: [s('Ringing'), s('Wait', '120')],
+      agent8: [s('Answer'), s('Wait', '8'), s('Hangup')],
+    },
+  };
+}
+
+/** Finds an extension, honouring Asterisk's _X pattern for "any digits". */
+export function findExten(dp: Dialplan, context: string, exten: string): Step[] | undefined {
+  const ctx = dp[context];
+  if (!ctx) return undefined;
+  if (ctx[exten]) return ctx[exten];
+  if (ctx['_X.'] && /^[0-9*#+]+$/.test(exten)) return ctx['_X.'];
+  return undefined;
+}

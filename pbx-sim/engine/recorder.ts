@@ -1,0 +1,158 @@
+import type { Bridges } from './bridges.js';
+import type { Channel } from './channel.js';
+import { LiveRecording, RECORDING_FORMATS } from './recording.js';
+import { AriError, type LiveRecordingJson } from './types.js';
+import { splitTarget, type World } from './world.js';
+
+export interface RecordParams {
+  name?: string; format?: string; maxDurationSeconds?: number; maxSilenceSeconds?: number;
+  ifExists?: string; beep?: boolean; terminateOn?: string;
+}
+
+/** Live recordings on channels and bridges. */
+export class Recorders {
+  private recorderSeq = 0;
+  /** Writes in flight, so a test or shutdown can wait for files to land. */
+  readonly pendingWrites = new Set<Promise<void>>();
+
+  constructor(private readonly w: World, private readonly bridges: Bridges) {}
+
+  start(targetUri: string, p: RecordParams): LiveRecordingJson {
+    if (!p.name) throw new AriError(400, 'Recording name is required'); // not traced
+    if (!p.format) throw new AriError(400, 'Recording format is required'); // not traced
+    if (!RECORDING_FORMATS.has(p.format)) throw new AriError(422, 'specified format is unknown on this system');
+    const ifExists = p.ifExists ?? 'fail';
+    if (!['fail', 'overwrite', 'append'].includes(ifExists)) throw new AriError(400, 'ifExists invalid'); // not traced
+    if (this.w.liveRecordings.has(p.name) || (ifExists === 'fail' && this.w.stored.exists(p.name))) {
+      throw new AriError(409, `Recording '${p.name}' already exists and can not be overwritten`);
+    }
+    const rec = new LiveRecording(p.name, p.format, targetUri, {
+      maxDurationSeconds: p.maxDurationSeconds ?? 0, maxSilenceSeconds: p.maxSilenceSeconds ?? 0,
+      terminateOn: p.terminateOn ?? 'none', beep: !!p.beep,
+    });
+    this.w.liveRecordings.set(rec.name, rec);
+    const created = rec.toJson();
+    const [kind, id] = splitTarget(targetUri);
+    const ch = kind === 'channel' ? this.w.channels.get(id) : undefined;
+    if (ch?.bridge) {
+      // Asterisk accepts the request, then fails it: a channel cannot be recorded while bridged.
+      this.w.clock.after(0, () => this.fail(rec, 'Cannot record channel while in bridge'));
+      return created;
+    }
+    if (kind === 'bridge') {
+      const b = this.bridges.get(id);
+      this.bridges.addRecorder(b, `Recorder/ARI-${this.w.nextLocalSuffix()};2`, rec.name);
+    }
+    rec.state = 'recording';
+    const now = this.w.clock.now();
+    rec.active.push({ start: now, end: Infinity });
+    this.emit(rec, 'RecordingStarted');
+    if (rec.opts.maxDurationSeconds > 0) rec.timer = this.w.clock.after(rec.opts.maxDurationSeconds * 1000, () => this.finish(rec, 'done'));
+    this.armSilence(rec);
+    return created;
+  }
+
+  get(name: string): LiveRecording {
+    const rec = this.w.liveRecordings.get(name);
+    if (!rec) throw new AriError(404, 'Recording not found');
+    return rec;
+  }
+
+  stop(rec: LiveRecording): void { this.finish(rec, 'done'); }
+  cancel(rec: LiveRecording): void { this.finish(rec, 'canceled'); }
+
+  pause(rec: LiveRecording): void {
+    if (rec.state !== 'recording' && rec.state !== 'paused') throw new AriError(409, 'Recording not in session');
+    if (rec.state === 'paused') return;
+    rec.active[rec.active.length - 1].end = this.w.clock.now();
+    rec.state = 'paused';
+  }
+
+  unpause(rec: LiveRecording): void {
+    if (rec.state !== 'recording' && rec.state !== 'paused') throw new AriError(409, 'Recording not in session');
+    if (rec.state === 'recording') return;
+    rec.active.push({ start: this.w.clock.now(), end: Infinity });
+    rec.state = 'recording';
+  }
+
+  mute(rec: LiveRecording, on: boolean): void {
+    if (rec.state !== 'recording' && rec.state !== 'paused') throw new AriError(409, 'Recording not in session');
+    const last = rec.muted[rec.muted.length - 1];
+    if (on && !(last && !Number.isFinite(last.end))) rec.muted.push({ start: this.w.clock.now(), end: Infinity });
+    if (!on && last && !Number.isFinite(last.end)) last.end = this.w.clock.now();
+  }
+
+  /** A DTMF on a recorded channel: terminateOn ends the recording after the digit was reported. */
+  dtmf(ch: Channel, digit: string): void {
+    for (const rec of this.w.liveRecordings.values()) {
+      if (rec.targetUri !== `channel:${ch.id}` || rec.state !== 'recording') continue;
+      const t = rec.opts.terminateOn;
+      if (t === 'any' || (t !== 'none' && t.includes(digit))) this.finish(rec, 'done');
+    }
+  }
+
+  /** Talk on the target resets the max-silence clock. */
+  talk(ch: Channel): void {
+    for (const rec of this.w.liveRecordings.values()) if (this.talkersOf(rec).includes(ch)) this.armSilence(rec);
+  }
+
+  /** The target channel hung up, or the bridge lost its last member. */
+  targetGone(targetUri: string): void {
+    for (const rec of [...this.w.liveRecordings.values()]) if (rec.targetUri === targetUri) this.finish(rec, 'done');
+  }
+
+  private armSilence(rec: LiveRecording): void {
+    rec.silenceTimer?.cancel();
+    const s = rec.opts.maxSilenceSeconds;
+    if (s > 0) rec.silenceTimer = this.w.clock.after(s * 1000, () => this.finish(rec, 'done'));
+  }
+
+  private talkersOf(rec: LiveRecording): Channel[] {
+    const [kind, id] = splitTarget(rec.targetUri);
+    if (kind === 'channel') {
+      const ch = this.w.channels.get(id);
+      if (!ch) return [];
+      return ch.snoopOf ? [ch.snoopOf, ...(ch.snoopOf.bridge?.members ?? [])] : [ch];
+    }
+    return [...(this.w.bridges.get(id)?.members ?? [])];
+  }
+
+  private fail(rec: LiveRecording, cause: string): void {
+    rec.state = 'failed';
+    rec.cause = cause;
+    this.w.liveRecordings.delete(rec.name);
+    this.emit(rec, 'RecordingFailed');
+  }
+
+  private finish(rec: LiveRecording, state: 'done' | 'canceled'): void {
+    if (!this.w.liveRecordings.has(rec.name)) return;
+    rec.timer?.cancel();
+    rec.silenceTimer?.cancel();
+    const now = this.w.clock.now();
+    const last = rec.active[rec.active.length - 1];
+    if (last && !Number.isFinite(last.end)) last.end = now;
+    const open = rec.muted[rec.muted.length - 1];
+    if (open && !Number.isFinite(open.end)) open.end = now;
+    const speech = this.talkersOf(rec).flatMap((c) => c.speech);
+    const durationMs = rec.durationMs(now);
+    rec.state = state;
+    this.w.liveRecordings.delete(rec.name);
+    const [kind, id] = splitTarget(rec.targetUri);
+    if (kind === 'bridge') {
+      const b = this.w.bridges.get(id);
+      if (b) this.bridges.removeRecorder(b, rec.name);
+    }
+    if (state === 'done') {
+      const write = this.w.stored.write(rec.name, rec.format, durationMs, rec.speechInFile(speech, now));
+      this.pendingWrites.add(write);
+      void write.finally(() => this.pendingWrites.delete(write));
+    }
+    this.w.emitTo(this.w.followersOfTarget(rec.targetUri), { type: 'RecordingFinished', recording: { ...rec.toJson(), duration: Math.floor(durationMs / 1000) } });
+  }
+
+  private emit(rec: LiveRecording, type: string): void {
+    this.w.emitTo(this.w.followersOfTarget(rec.targetUri), { type, recording: rec.toJson() });
+  }
+
+  async flush(): Promise<void> { await Promise.all([...this.pendingWrites]); }
+}

@@ -1,0 +1,105 @@
+import type { Channel } from './channel.js';
+import { parseCallerId, splitArgs, type OriginateParams } from './calls.js';
+import { runDialplan } from './dialplan-runner.js';
+import type { Engine } from './engine.js';
+import { teardown } from './hangup.js';
+
+/** SIP timer B: an INVITE nobody answers at the transport level gives up after 32 s. */
+const TIMER_B_MS = 32_000;
+
+/** PJSIP channels: lawyers' desk phones (originated) and trunk callers (inbound through /sim/calls). */
+export class SipChannels {
+  constructor(private readonly e: Engine) {}
+
+  originate(p: OriginateParams, resource: string): Channel | undefined {
+    const w = this.e.w;
+    const phone = w.phones.get(resource);
+    if (!phone || phone.behaviour === 'offline') return undefined;
+    const ch = w.newChannel('pjsip', `PJSIP/${resource}-${w.nextTechSuffix()}`, p.channelId);
+    ch.protocolId = w.callId();
+    const cid = parseCallerId(p.callerId);
+    if (cid) { ch.caller = { ...cid }; ch.connected = { ...cid }; }
+    ch.dialplan = { context: 'hotline-agents', exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' };
+    if (p.app) { ch.originatedFor = p.app; ch.followers.add(p.app); }
+    w.phones.attach(phone, ch);
+    ch.originate = {
+      dialstring: resource, app: p.app, appArgs: splitArgs(p.appArgs), context: p.context, extension: p.extension,
+      priority: p.priority, label: p.label, timeoutMs: (p.timeout ?? 30) * 1000,
+    };
+    const start = () => {
+      if (ch.destroyed) return;
+      const o = ch.originate!;
+      this.e.calls.dialEvent(ch, '', resource);
+      if (phone.behaviour === 'unreachable') {
+        if (o.timeoutMs > 0 && o.timeoutMs < TIMER_B_MS) o.timer = w.after(ch, o.timeoutMs, () => this.timeout(ch));
+        else o.timer = w.after(ch, TIMER_B_MS, () => this.fail(ch, 18, 408, 'NOANSWER'));
+        return;
+      }
+      w.setState(ch, 'Ringing');
+      this.e.calls.dialEvent(ch, 'RINGING', resource);
+      if (o.timeoutMs > 0) o.timer = w.after(ch, o.timeoutMs, () => this.timeout(ch));
+      if (phone.behaviour === 'answer') w.after(ch, phone.answerAfterMs, () => this.answered(ch, phone.talks));
+      if (phone.behaviour === 'busy') w.after(ch, phone.answerAfterMs, () => this.fail(ch, 17, 486, 'BUSY'));
+      if (phone.behaviour === 'reject') w.after(ch, phone.answerAfterMs, () => this.fail(ch, 21, 603, 'BUSY'));
+    };
+    ch.startDial = start;
+    w.clock.after(0, () => { if (!ch.pendingDial) start(); });
+    return ch;
+  }
+
+  private answered(ch: Channel, talks: boolean): void {
+    const o = ch.originate;
+    if (!o || ch.hangupRequested) return;
+    ch.originate = undefined;
+    o.timer?.cancel();
+    const w = this.e.w;
+    w.setState(ch, 'Up');
+    this.e.calls.dialEvent(ch, 'ANSWER', o.dialstring);
+    if (talks) ch.speech.push({ start: w.clock.now(), end: Infinity });
+    if (o.app) {
+      if (!ch.stasisApp && !w.enterStasis(ch, o.app, o.appArgs)) teardown(this.e, ch, null, 16);
+    } else if (o.context) {
+      runDialplan(this.e, ch, { context: o.context, exten: o.extension ?? 's', priority: o.priority ?? 1, label: o.label })
+        || teardown(this.e, ch, null, 0);
+    }
+  }
+
+  /** The phone refused or the INVITE failed: the request, the dial status, then the end. */
+  private fail(ch: Channel, cause: number, techCause: number, dialstatus: string): void {
+    const o = ch.originate;
+    if (!o || ch.hangupRequested) return;
+    ch.originate = undefined;
+    o.timer?.cancel();
+    teardown(this.e, ch, { cause, tech_cause: techCause }, cause, techCause, {
+      beforeLeave: () => this.e.calls.dialEvent(ch, dialstatus, o.dialstring),
+    });
+  }
+
+  /** Originate timeout: only ChannelDestroyed, no hang-up request and no NOANSWER (as traced). */
+  private timeout(ch: Channel): void {
+    const o = ch.originate;
+    if (!o) return;
+    ch.originate = undefined;
+    if (ch.stasisApp) return; // created + dialled: stays in Stasis until the app hangs it up
+    ch.hangupRequested = true;
+    this.e.w.destroy(ch, 19, 480);
+  }
+
+  /** An inbound caller from the SIP trunk: the dialplan sends it to Stasis(app,inbound). */
+  inbound(from: string, to: string, name = ''): Channel {
+    const w = this.e.w;
+    const ch = w.newChannel('trunk', `PJSIP/trunk-${w.nextTechSuffix()}`);
+    ch.protocolId = w.callId();
+    ch.caller = { name, number: from };
+    ch.connected = { name, number: from };
+    ch.state = 'Ring';
+    ch.dialplan = { context: 'hotline-in', exten: to, priority: 1, app_name: '', app_data: '' };
+    if (!runDialplan(this.e, ch, { context: 'hotline-in', exten: to, priority: 1 })) this.e.calls.unknownExtension(ch);
+    return ch;
+  }
+
+  /** The caller hangs up: a SIP BYE carries no cause, so the request has none. */
+  callerHangup(ch: Channel): void {
+    teardown(this.e, ch, {}, 16);
+  }
+}
