@@ -1,0 +1,97 @@
+// Ordered comparison of two event sequences with a readable diff.
+import { normalise, type NormaliseOptions } from './normalise.js';
+import { DEFAULT_FIELDS, project, type FieldMap, type Projected } from './project.js';
+import type { AriEvent } from './types.js';
+
+export interface CompareOptions {
+  /** Event types left out of both sequences before comparing. */
+  ignoreTypes?: string[];
+  /** Per-type field lists, merged over DEFAULT_FIELDS. */
+  fields?: FieldMap;
+  /** Numeric paths compared with a tolerance, e.g. `{ duration_ms: 40 }` for SIP DTMF. */
+  tolerance?: Record<string, number>;
+  /** Set false when both sequences are already normalised. Default true. */
+  normalise?: boolean;
+  normaliseOptions?: NormaliseOptions;
+}
+
+export interface CompareResult {
+  ok: boolean;
+  /** Empty when ok. */
+  diff: string;
+  /** Index (after ignoreTypes) of the first divergence, -1 when ok. */
+  index: number;
+  expected: Projected[];
+  actual: Projected[];
+}
+
+function fieldDiffs(a: Projected, b: Projected, tolerance: Record<string, number>): string[] {
+  const out: string[] = [];
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = a[k];
+    const y = b[k];
+    const tol = tolerance[k];
+    if (tol !== undefined && typeof x === 'number' && typeof y === 'number') {
+      if (Math.abs(x - y) > tol) out.push(`${k}: ${JSON.stringify(x)} != ${JSON.stringify(y)} (±${tol})`);
+    } else if (JSON.stringify(x) !== JSON.stringify(y)) {
+      out.push(`${k}: ${x === undefined ? '(absent)' : JSON.stringify(x)} != ${y === undefined ? '(absent)' : JSON.stringify(y)}`);
+    }
+  }
+  return out;
+}
+
+/** Short label for the side-by-side listing: type plus what it is about. */
+function label(p: Projected | undefined): string {
+  if (!p) return '(none)';
+  const about = p['channel.name'] ?? p['playback.id'] ?? p['recording.name'] ?? p['bridge.id'] ?? p['peer.name'] ?? '';
+  const extra = p.variable !== undefined ? ` ${String(p.variable)}=${String(p.value ?? '')}`
+    : p.dialstatus !== undefined ? ` ${String(p.dialstatus) || '""'}`
+    : p.cause !== undefined ? ` cause=${String(p.cause)}`
+    : p['playback.state'] !== undefined ? ` ${String(p['playback.state'])}`
+    : p['channel.state'] !== undefined ? ` ${String(p['channel.state'])}` : '';
+  return `${p.type}${about ? ` ${String(about)}` : ''}${extra}`;
+}
+
+function pad(s: string, w: number): string {
+  return s.length >= w ? `${s.slice(0, w - 1)}…` : s + ' '.repeat(w - s.length);
+}
+
+/**
+ * Compares in order; extra or missing events are failures. Both sides are normalised
+ * independently (ids numbered by first appearance), then projected on the fields that matter.
+ */
+export function compareEvents(expected: AriEvent[], actual: AriEvent[], opts: CompareOptions = {}): CompareResult {
+  const ignore = new Set(opts.ignoreTypes ?? []);
+  const fields = { ...DEFAULT_FIELDS, ...(opts.fields ?? {}) };
+  const tolerance = opts.tolerance ?? {};
+  const prep = (evs: AriEvent[]): Projected[] => {
+    const kept = evs.filter((e) => !ignore.has(e.type));
+    const norm = opts.normalise === false ? kept : normalise(kept, opts.normaliseOptions);
+    return norm.map((e) => project(e, fields));
+  };
+  const exp = prep(expected);
+  const act = prep(actual);
+
+  const rowDiffers = (i: number): boolean =>
+    !exp[i] || !act[i] || fieldDiffs(exp[i], act[i], tolerance).length > 0;
+  let first = -1;
+  const n = Math.max(exp.length, act.length);
+  for (let i = 0; i < n && first < 0; i++) if (rowDiffers(i)) first = i;
+  if (first < 0) return { ok: true, diff: '', index: -1, expected: exp, actual: act };
+
+  const lines: string[] = [];
+  lines.push(`events differ at index ${first} (expected ${exp.length} events, actual ${act.length})`);
+  lines.push(`  expected[${first}]: ${exp[first] ? JSON.stringify(exp[first]) : '(missing: sequence ended)'}`);
+  lines.push(`  actual[${first}]:   ${act[first] ? JSON.stringify(act[first]) : '(missing: sequence ended)'}`);
+  if (exp[first] && act[first]) {
+    for (const d of fieldDiffs(exp[first], act[first], tolerance)) lines.push(`    ${d}`);
+  }
+  const w = 58;
+  lines.push('');
+  lines.push(`     #  ${pad('expected', w)}  actual`);
+  for (let i = 0; i < n; i++) {
+    const mark = i === first ? '>' : rowDiffers(i) ? '!' : ' ';
+    lines.push(`${mark} ${String(i).padStart(4)}  ${pad(label(exp[i]), w)}  ${label(act[i])}`);
+  }
+  return { ok: false, diff: lines.join('\n'), index: first, expected: exp, actual: act };
+}
