@@ -10,6 +10,7 @@ const CallBody = z.object({ from: z.string().regex(/^[0-9+*#]{1,32}$/), to: z.st
 const DtmfBody = z.object({ digits: z.string().regex(/^[0-9A-D*#]{1,64}$/), durationMs: z.number().int().min(20).max(5000).default(100), gapMs: z.number().int().min(0).max(60000).default(150) });
 const SayBody = z.object({ durationMs: z.number().int().min(1).max(3_600_000) });
 const PhoneBody = z.object({ behaviour: z.enum(PHONE_BEHAVIOURS as [string, ...string[]]), answerAfterMs: z.number().int().min(0).max(600_000).optional(), talks: z.boolean().optional() });
+const PhoneAction = z.object({ action: z.enum(['answer', 'reject', 'busy', 'hangup']) });
 const SocketFault = z.object({ mode: z.enum(['drop', 'close']), app: z.string().optional() });
 const FrameFault = z.object({ frame: z.string(), app: z.string().optional() });
 const RestFault = z.object({ failNext: z.number().int().min(0).max(10_000).optional(), status: z.number().int().min(400).max(599).default(500), delayMs: z.number().int().min(0).max(60_000).optional() });
@@ -75,6 +76,12 @@ export function controlRoutes(app: FastifyInstance, e: Engine, sockets: EventSoc
     if (!/^[A-Za-z0-9_.-]{1,40}$/.test(req.params.resource)) return reply.code(400).send({ error: 'invalid_request', field: 'resource', message: 'resource: letters, digits, _ . - only' });
     const p = w.phones.set(req.params.resource, b as { behaviour: typeof PHONE_BEHAVIOURS[number]; answerAfterMs?: number; talks?: boolean });
     return { ...w.phones.endpointJson(p), behaviour: p.behaviour, answerAfterMs: p.answerAfterMs, talks: p.talks };
+  });
+
+  app.post<{ Params: { resource: string } }>('/sim/endpoints/PJSIP/:resource/action', async (req, reply) => {
+    const b = parse(PhoneAction, req.body, reply); if (!b) return reply;
+    if (!w.phones.get(req.params.resource)) return reply.code(404).send({ error: 'not_found', field: 'resource', message: `no endpoint PJSIP/${req.params.resource}` });
+    return { channels: e.sip.phoneAction(req.params.resource, b.action) };
   });
 
   app.post('/sim/faults/websocket', async (req, reply) => {

@@ -64,6 +64,28 @@ export class SipChannels {
     }
   }
 
+  /**
+   * The person at a desk phone acts now: answer or reject a ringing call, or hang up a call in progress
+   * (a SIP BYE: a hang-up request with no cause). Returns the channels affected.
+   */
+  phoneAction(resource: string, action: 'answer' | 'reject' | 'busy' | 'hangup'): string[] {
+    const w = this.e.w;
+    const phone = w.phones.get(resource);
+    if (!phone) return [];
+    const done: string[] = [];
+    for (const id of [...phone.channelIds]) {
+      const ch = w.channels.get(id);
+      if (!ch || ch.hangupRequested) continue;
+      if (ch.originate && action === 'answer') this.answered(ch, phone.talks);
+      else if (ch.originate && action === 'busy') this.fail(ch, 17, 486, 'BUSY');
+      else if (ch.originate && action === 'reject') this.fail(ch, 21, 603, 'BUSY');
+      else if (!ch.originate && action === 'hangup') teardown(this.e, ch, {}, 16);
+      else continue;
+      done.push(id);
+    }
+    return done;
+  }
+
   /** The phone refused or the INVITE failed: the request, the dial status, then the end. */
   private fail(ch: Channel, cause: number, techCause: number, dialstatus: string): void {
     const o = ch.originate;

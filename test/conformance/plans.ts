@@ -1,0 +1,54 @@
+// What each scenario's harness notes mean as actions on the target. The traces were recorded with real desk phones
+// (baresip) and a real SIP caller; on the simulator those are its endpoints and its /sim/calls caller.
+import type { ReplayContext, ScenarioPlan, Target } from './replay.js';
+
+const simOnly = (what: string) => (t: Target) => (t.kind === 'sim' ? undefined : `needs ${what}, which only the simulator's control API drives here`);
+
+/** Desk phones as in the recordings: 8001 and 8002 ring until someone presses a key, 8003 has no contact. */
+async function deskPhones(ctx: ReplayContext): Promise<void> {
+  await ctx.control('PUT', '/sim/endpoints/PJSIP/8001', { behaviour: 'no-answer' });
+  await ctx.control('PUT', '/sim/endpoints/PJSIP/8002', { behaviour: 'no-answer' });
+  await ctx.control('PUT', '/sim/endpoints/PJSIP/8003', { behaviour: 'offline' });
+}
+
+/** baresip console keys: a answers, b rejects a ringing call (486) or hangs up an answered one. */
+const phoneKeys: [RegExp, (ctx: ReplayContext, m: RegExpExecArray) => Promise<void>] = [
+  /^phone (\d+): console input "([abq])"/,
+  async (ctx, m) => {
+    const [, phone, key] = m;
+    if (key === 'a') await ctx.control('POST', `/sim/endpoints/PJSIP/${phone}/action`, { action: 'answer' });
+    if (key === 'b') {
+      const r = await ctx.control('POST', `/sim/endpoints/PJSIP/${phone}/action`, { action: 'busy' });
+      if (!r.body.channels.length) await ctx.control('POST', `/sim/endpoints/PJSIP/${phone}/action`, { action: 'hangup' });
+    }
+  },
+];
+
+/** The SIP caller (baresip) of f and l7: dials in, presses keys, hangs up. */
+const sipCaller: Array<[RegExp, (ctx: ReplayContext, m: RegExpExecArray) => Promise<void>]> = [
+  [/^spawned baresip$/, async (ctx) => {
+    const r = await ctx.control('POST', '/sim/calls', { from: 'baresip', to: '12348', via: 'baresip' });
+    ctx.sipCall = r.body.id;
+  }],
+  [/^phone caller: console input "\/dial sip:12348/, async (ctx) => {
+    const r = await ctx.control('POST', '/sim/calls', { from: 'baresip', to: '12348', via: 'baresip' });
+    ctx.sipCall = r.body.id;
+  }],
+  [/^baresip key '([0-9*#])'/, async (ctx, m) => {
+    await ctx.control('POST', `/sim/calls/${ctx.sipCall}/dtmf`, { digits: m[1], durationMs: 220, gapMs: 0 });
+  }],
+  [/^baresip key 'b'/, async (ctx) => { await ctx.control('POST', `/sim/calls/${ctx.sipCall}/hangup`); }],
+];
+
+export const PLANS: Record<string, ScenarioPlan> = {
+  'f-sip-baresip': { notes: sipCaller, unsupported: simOnly('a SIP caller') },
+  'l7-sip-caller-hangup-reasons': { notes: sipCaller, unsupported: simOnly('a SIP caller') },
+  'g0-endpoints-info': { setup: deskPhones, unsupported: simOnly('desk phones') },
+  'g-agent-phone': { setup: deskPhones, notes: [phoneKeys], unsupported: simOnly('desk phones') },
+  'g6-unreachable-phone': {
+    setup: async (ctx) => { await ctx.control('PUT', '/sim/endpoints/PJSIP/8001', { behaviour: 'unreachable' }); },
+    unsupported: simOnly('an unreachable desk phone'),
+  },
+  'j-snoop': { setup: deskPhones, notes: [phoneKeys], unsupported: simOnly('desk phones') },
+  'l-hangup-reasons': { setup: deskPhones, notes: [phoneKeys], unsupported: simOnly('desk phones') },
+};
