@@ -108,9 +108,9 @@ export class SipChannels {
   }
 
   /** An inbound caller from the SIP trunk: the dialplan sends it to Stasis(app,inbound). */
-  inbound(from: string, to: string, name = ''): Channel {
+  inbound(from: string, to: string, name = '', via = 'trunk'): Channel {
     const w = this.e.w;
-    const ch = w.newChannel('trunk', `PJSIP/trunk-${w.nextTechSuffix()}`);
+    const ch = w.newChannel('trunk', `PJSIP/${via}-${w.nextTechSuffix()}`);
     ch.protocolId = w.callId();
     ch.caller = { name, number: from };
     ch.connected = { name, number: from };

@@ -1,0 +1,3 @@
+import { conformance } from './harness.js';
+
+conformance('c7-create-dial');

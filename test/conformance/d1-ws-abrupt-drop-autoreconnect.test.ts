@@ -1,0 +1,3 @@
+import { conformance } from './harness.js';
+
+conformance('d1-ws-abrupt-drop-autoreconnect');

@@ -1,0 +1,3 @@
+import { conformance } from './harness.js';
+
+conformance('d3-second-ws-same-app');

@@ -1,0 +1,3 @@
+import { conformance } from './harness.js';
+
+conformance('g0-endpoints-info');

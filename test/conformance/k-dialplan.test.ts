@@ -1,0 +1,3 @@
+import { conformance } from './harness.js';
+
+conformance('k-dialplan');
