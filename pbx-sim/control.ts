@@ -104,6 +104,7 @@ export function controlRoutes(app: FastifyInstance, e: Engine, sockets: EventSoc
     channels: w.channels.size, bridges: w.bridges.size, playbacks: w.playbacks.size, liveRecordings: w.liveRecordings.size,
     apps: [...w.apps.all.values()].map((a) => ({ name: a.name, connected: !!a.socket, channels: a.channelIds.size })),
     timeScale: w.clock.scale,
+    process: { cpu: process.cpuUsage(), rssBytes: process.memoryUsage().rss, uptimeS: process.uptime() },
   }));
 
   function describe(ch: Channel) {

@@ -3,6 +3,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
+import { simComponent } from '../pbx-sim/component.js';
 
 /** What every component gets at start: resolved services, config, a logger. */
 export type ComponentContext = {
@@ -28,8 +29,7 @@ export type Component = {
 };
 
 /**
- * Empty for now on purpose: the foundation starts no components of its own. The PBX simulator
- * (pbx-sim/) is to be added here by its author, then the IVR, the agent desk, and so on —
- * each as `{ name, start }`, in the order they must come up.
+ * In start-up order. The simulated Asterisk runs only when ARI_URL points at its own address (the embedded
+ * default); with a real Asterisk configured it stays off. The IVR, the agent desk and the rest join as they land.
  */
-export const components: Component[] = [];
+export const components: Component[] = [simComponent];

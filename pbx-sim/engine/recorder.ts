@@ -12,8 +12,6 @@ export interface RecordParams {
 /** Live recordings on channels and bridges. */
 export class Recorders {
   private recorderSeq = 0;
-  /** Writes in flight, so a test or shutdown can wait for files to land. */
-  readonly pendingWrites = new Set<Promise<void>>();
 
   constructor(private readonly w: World, private readonly bridges: Bridges) {}
 
@@ -142,17 +140,11 @@ export class Recorders {
       const b = this.w.bridges.get(id);
       if (b) this.bridges.removeRecorder(b, rec.name);
     }
-    if (state === 'done') {
-      const write = this.w.stored.write(rec.name, rec.format, durationMs, rec.speechInFile(speech, now));
-      this.pendingWrites.add(write);
-      void write.finally(() => this.pendingWrites.delete(write));
-    }
+    if (state === 'done') this.w.stored.writeSync(rec.name, rec.format, durationMs, rec.speechInFile(speech, now));
     this.w.emitTo(this.w.followersOfTarget(rec.targetUri), { type: 'RecordingFinished', recording: { ...rec.toJson(), duration: Math.floor(durationMs / 1000) } });
   }
 
   private emit(rec: LiveRecording, type: string): void {
     this.w.emitTo(this.w.followersOfTarget(rec.targetUri), { type, recording: rec.toJson() });
   }
-
-  async flush(): Promise<void> { await Promise.all([...this.pendingWrites]); }
 }

@@ -1,5 +1,5 @@
-import { mkdir, readdir, readFile, rm, stat, writeFile, copyFile } from 'node:fs/promises';
-import { existsSync, statSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat, copyFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TimerHandle } from './clock.js';
 import { AriError, type LiveRecordingJson } from './types.js';
@@ -136,12 +136,13 @@ export class StoredRecordings {
     return { name: dest, format: f.format };
   }
 
-  async write(name: string, format: string, durationMs: number, speech: Array<{ startMs: number; endMs: number }>): Promise<void> {
+  /** Written before RecordingFinished goes out, so a client that fetches the file on that event finds it. */
+  writeSync(name: string, format: string, durationMs: number, speech: Array<{ startMs: number; endMs: number }>): void {
     const target = path.join(this.dir, `${name}.${format}`);
-    await mkdir(path.dirname(target), { recursive: true });
+    mkdirSync(path.dirname(target), { recursive: true });
     const wav = recordingWav({ durationMs, speech });
     // Only WAV carries a header; other formats get the raw 8 kHz samples, which keeps their length true.
-    await writeFile(target, format === 'wav' ? wav : wav.subarray(44));
+    writeFileSync(target, format === 'wav' ? wav : wav.subarray(44));
   }
 
   /** Length of a stored recording, for playing `recording:` media. */
