@@ -77,8 +77,8 @@ export class Media {
 
   private startHead(t: Target): void {
     const pb = t.playQueue[0];
+    if (pb?.cancelledWhileQueued) { this.finish(t, pb, 'done'); return; }
     if (!pb || pb.state !== 'queued') return;
-    if (pb.cancelledWhileQueued) { this.finish(t, pb, 'done'); return; }
     if (this.blockedByBridgeMoh(pb)) {
       pb.state = 'playing';
       this.emit(pb, 'PlaybackStarted');
