@@ -1,4 +1,5 @@
 import { Bridge } from './bridge.js';
+import { memberJoined, memberLeaving } from './bridge-moh.js';
 import type { Channel } from './channel.js';
 import type { Media } from './media.js';
 import { AriError } from './types.js';
@@ -33,6 +34,7 @@ export class Bridges {
     if (ch.bridge) this.leave(ch, 'move');
     b.members.unshift(ch);
     ch.bridge = b;
+    memberJoined(this.w, b, ch);
     for (const app of ch.followers) { b.followers.add(app); this.w.apps.ensure(app).bridgeIds.add(b.id); }
     this.w.emitChannelBridge(ch, b, 'ChannelEnteredBridge');
     this.refreshPeers(b, ch);
@@ -43,6 +45,7 @@ export class Bridges {
     const b = ch.bridge;
     if (!b) return;
     if (b.type !== 'holding' && ch.vars.get('BRIDGEPEER')) this.w.setVar(ch, 'BRIDGEPEER', '');
+    memberLeaving(this.w, b, ch);
     b.members.splice(b.members.indexOf(ch), 1);
     ch.bridge = undefined;
     this.w.emitChannelBridge(ch, b, 'ChannelLeftBridge');

@@ -10,9 +10,10 @@ const s = (app: string, data = '', label?: string): Step => ({ app, data, label 
 export function defaultDialplan(app: string): Dialplan {
   return {
     'hotline-in': {
-      // Priority 2 is Stasis, as in production; after it, the fallback for a controller that is down.
-      "_X.": [s('NoOp', 'inbound ${CALLERID(num)}'), s('Stasis', `${app},inbound`), s('NoOp', 'STASISSTATUS=${STASISSTATUS}'),
-        s('Answer'), s('Playback', 'hotline-unavailable'), s('Hangup')],
+      // Priority 2 is Stasis, as in production. When the controller is down, Stasis() fails and the traced dialplan
+      // goes on to its NoOp and hangs up unanswered (d2: STASISSTATUS=FAILED, hang-up cause 16 while still Ring).
+      "_X.": [s('NoOp', 'inbound ${CALLERID(num)}'), s('Stasis', `${app},inbound`), s('NoOp', 'Stasis returned STASISSTATUS=${STASISSTATUS}'),
+        s('Hangup')],
     },
     'hotline-after': {
       goodbye: [s('Playback', 'vm-goodbye'), s('Hangup')],

@@ -45,8 +45,9 @@ export function teardown(e: Engine, ch: Channel, req: HangupRequestFields | null
     e.bridges.leave(ch, 'hangup');
     if (!b.members.length) e.recorders.targetGone(`bridge:${b.id}`);
   }
-  for (const snoop of [...ch.snoops]) endSnoopOnTargetGone(e, snoop);
   e.w.leaveStasis(ch);
+  // The snoops notice their target is gone only after its StasisEnd (h, j).
+  for (const snoop of [...ch.snoops]) endSnoopOnTargetGone(e, snoop);
   hooks.beforeDestroy?.();
   e.w.destroy(ch, finalCause, techCause);
 }

@@ -1,3 +1,4 @@
+import { channelPlayEnded, channelPlayStarting } from './bridge-moh.js';
 import type { Channel } from './channel.js';
 import type { TimerHandle } from './clock.js';
 import { AriError, type PlaybackJson } from './types.js';
@@ -77,8 +78,8 @@ export class Media {
 
   private startHead(t: Target): void {
     const pb = t.playQueue[0];
+    if (pb?.cancelledWhileQueued) { this.finish(t, pb, 'done'); return; }
     if (!pb || pb.state !== 'queued') return;
-    if (pb.cancelledWhileQueued) { this.finish(t, pb, 'done'); return; }
     if (this.blockedByBridgeMoh(pb)) {
       pb.state = 'playing';
       this.emit(pb, 'PlaybackStarted');
@@ -95,6 +96,8 @@ export class Media {
   }
 
   private startItem(t: Target, pb: Playback, offsetMs = 0): void {
+    const ch = this.channelTarget(pb);
+    if (ch) channelPlayStarting(this.w, ch);
     pb.state = 'playing';
     const uri = pb.media[pb.index];
     const total = this.durationOf(uri, pb.language);
@@ -130,13 +133,21 @@ export class Media {
   finish(t: Target, pb: Playback, state: 'done' | 'failed'): void {
     pb.timer?.cancel();
     pb.timer = undefined;
-    if (pb.state === 'playing' || pb.state === 'paused') this.markHeardFinished(pb);
+    const wasActive = pb.state === 'playing' || pb.state === 'paused';
+    if (wasActive) this.markHeardFinished(pb);
     pb.state = state;
     this.emit(pb, 'PlaybackFinished');
     this.w.playbacks.delete(pb.id);
     const i = t.playQueue.indexOf(pb);
     if (i >= 0) t.playQueue.splice(i, 1);
     if (i === 0 && t.playQueue.length) this.startHead(t);
+    const ch = this.channelTarget(pb);
+    if (wasActive && ch) channelPlayEnded(this.w, ch);
+  }
+
+  private channelTarget(pb: Playback): Channel | undefined {
+    const [kind, id] = splitTarget(pb.targetUri);
+    return kind === 'channel' ? this.w.channels.get(id) : undefined;
   }
 
   /** DELETE /playbacks/{id}. */
@@ -156,19 +167,23 @@ export class Media {
           pb.timer?.cancel(); pb.timer = undefined;
           pb.remainingMs -= this.w.clock.now() - pb.itemStartedAt;
           pb.state = 'paused';
+          // The caller hears nothing while paused; unpause opens a new `heard` entry.
+          this.markHeardFinished(pb);
         }
         return;
       case 'unpause':
         if (pb.state === 'paused' && t) {
           const total = this.durationOf(pb.media[pb.index], pb.language) ?? 0;
           const done = total - pb.remainingMs;
-          this.markHeardFinished(pb);
           this.startItem(t, pb, done);
         }
         return;
       case 'restart':
         if (pb.state === 'playing' && t) {
           pb.timer?.cancel();
+          // The caller hears the current item again from its start.
+          this.markHeardFinished(pb);
+          for (const ch of this.listeners(pb.targetUri)) ch.heard.push({ media: pb.media[pb.index], startedAt: this.w.stamp() });
           pb.itemStartedAt = this.w.clock.now();
           pb.remainingMs = this.durationOf(pb.media[pb.index], pb.language) ?? 0;
           if (Number.isFinite(pb.remainingMs)) pb.timer = this.w.clock.after(pb.remainingMs, () => this.itemDone(t, pb));

@@ -22,6 +22,9 @@ export function snoop(e: Engine, target: Channel, p: { spy?: string; whisper?: s
   ch.onDestroy.push(() => target.snoops.delete(ch));
   // Attaching a snoop re-announces the bridge peers of the snooped channel's bridge.
   reannouncePeers(e, target);
+  // The snoop runs Stasis() as its only application: its StasisStart shows it (h, j).
+  ch.dialplan.app_name = 'Stasis';
+  ch.dialplan.app_data = p.appArgs ? `${p.app},${p.appArgs}` : p.app;
   w.enterStasis(ch, p.app, splitArgs(p.appArgs));
   return ch;
 }

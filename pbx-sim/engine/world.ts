@@ -121,9 +121,10 @@ export class World {
 
   /** Stasis(app,args): false when the app has no websocket (STASISSTATUS=FAILED, dialplan goes on). */
   enterStasis(ch: Channel, app: string, args: string[]): boolean {
-    if (!this.apps.isActive(app)) return false;
-    // Asterisk always clears STASISSTATUS; only apps already following the channel (its originator) see it.
+    // Asterisk always clears STASISSTATUS, even when Stasis() then fails (d2); only apps already following the
+    // channel (its originator) see it.
     this.setVar(ch, 'STASISSTATUS', '');
+    if (!this.apps.isActive(app)) return false;
     ch.stasisApp = app;
     ch.everInStasis = true;
     ch.followers.add(app);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../engine/engine.js';
+import { bridgeMohStarted, bridgeMohStopping } from '../engine/bridge-moh.js';
 import { AriError } from '../engine/types.js';
 import { mediaList, recordParams } from './channel-media.js';
 import { created, noContent, ok, route, type Params } from './http.js';
@@ -37,18 +38,16 @@ export function bridgeRoutes(app: FastifyInstance, e: Engine): void {
   route(app, 'DELETE', '/bridges/:bridgeId/videoSource', (p) => { e.bridges.get(p.path.bridgeId); return noContent(); });
   route(app, 'POST', '/bridges/:bridgeId/moh', (p) => {
     const b = e.bridges.get(p.path.bridgeId);
+    if (b.moh) bridgeMohStopping(w, b); // not traced: a second POST switches the class
     b.moh = true; b.mohClass = p.str('mohClass') ?? 'default';
-    for (const m of b.members) m.heard.push({ media: `moh:${b.mohClass}`, startedAt: w.stamp() });
+    bridgeMohStarted(w, b);
     return noContent();
   });
   route(app, 'DELETE', '/bridges/:bridgeId/moh', (p) => {
     const b = e.bridges.get(p.path.bridgeId);
     if (!b.moh) throw new AriError(409, 'Bridge isn\'t playing music on hold'); // not traced
+    bridgeMohStopping(w, b);
     b.moh = false;
-    for (const m of b.members) {
-      const h = [...m.heard].reverse().find((x) => x.media.startsWith('moh:') && !x.finishedAt);
-      if (h) h.finishedAt = w.stamp();
-    }
     return noContent();
   });
   const play = (p: Params, id: string) => {

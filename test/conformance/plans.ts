@@ -40,9 +40,44 @@ const sipCaller: Array<[RegExp, (ctx: ReplayContext, m: RegExpExecArray) => Prom
   [/^baresip key 'b'/, async (ctx) => { await ctx.control('POST', `/sim/calls/${ctx.sipCall}/hangup`); }],
 ];
 
+/** One ARI request outside the traced exchanges (scenario setup). */
+async function ari(ctx: ReplayContext, method: string, path: string, query: Record<string, string | number> = {}): Promise<void> {
+  const t = ctx.target;
+  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+  const res = await fetch(`${t.url}/ari${path}?${qs}`, { method, headers: { authorization: 'Basic ' + Buffer.from(`${t.user}:${t.password}`).toString('base64') } });
+  if (res.status >= 300) throw new Error(`setup ${method} ${path}: ${res.status} ${await res.text()}`);
+}
+
+async function waitForEvent(ctx: ReplayContext, type: string, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!ctx.events.some((e) => e.type === type)) {
+    if (Date.now() > until) throw new Error(`setup: no ${type} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/**
+ * d2 was recorded right after d1, on d1's call: its first note says "channel d-c1-2 is in Stasis with MOH, bridge
+ * br-d exists (empty)". This redoes d1's opening requests (same ids) and, as that harness did, stops at the first
+ * DTMF; the events up to there belong to d1, not to d2's expected stream.
+ */
+async function d1CallInStasis(ctx: ReplayContext): Promise<void> {
+  await ari(ctx, 'POST', '/channels', {
+    endpoint: 'Local/12348@hotline-in', context: 'callers', extension: 'dtmfLate', priority: 1,
+    callerId: '"Caller D" <13700137000>', timeout: 30, channelId: 'd-c1-1', otherChannelId: 'd-c1-2',
+  });
+  await waitForEvent(ctx, 'StasisStart');
+  await ari(ctx, 'POST', '/channels/d-c1-2/answer');
+  await ari(ctx, 'POST', '/channels/d-c1-2/moh');
+  await ari(ctx, 'POST', '/bridges', { type: 'mixing', bridgeId: 'br-d', name: 'reconnect-test' });
+  await waitForEvent(ctx, 'ChannelDtmfReceived', 10_000 + 10_000 / ctx.target.scale);
+  ctx.events.length = 0;
+}
+
 export const PLANS: Record<string, ScenarioPlan> = {
   'f-sip-baresip': { notes: sipCaller, unsupported: simOnly('a SIP caller') },
   'l7-sip-caller-hangup-reasons': { notes: sipCaller, unsupported: simOnly('a SIP caller') },
+  'd2-ws-clean-close-and-reconnect': { setup: d1CallInStasis },
   'g0-endpoints-info': { setup: deskPhones, unsupported: simOnly('desk phones') },
   'g-agent-phone': { setup: deskPhones, notes: [phoneKeys], unsupported: simOnly('desk phones') },
   'g6-unreachable-phone': {
