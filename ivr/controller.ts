@@ -13,7 +13,11 @@ import { Waiters } from './session/waiters.js';
 import { HoldingQueue } from './acd/holding-queue.js';
 
 /** The published flow new calls start on. */
-export interface FlowSource { current(): { name: string; revision: number; flow: Flow } }
+export interface FlowSource {
+  current(): { name: string; revision: number; flow: Flow };
+  /** An earlier revision, so that an adopted call finishes on the revision it started with. */
+  revision(revision: number): { name: string; revision: number; flow: Flow } | undefined;
+}
 
 /** Call facts for the call record, emitted as events; writes never block the call (see ivr/records). */
 export interface CallRecorder {
@@ -168,7 +172,7 @@ export class Controller {
 
   private async adoptCall(ch: AriChannel): Promise<void> {
     const saved = await this.state.load(ch.id);
-    const flow = this.o.flows.current();
+    const flow = (saved && this.o.flows.revision(saved.revision)) || this.o.flows.current();
     const info: CallInfo = { callId: ch.id, callerNumber: ch.caller?.number ?? '', calledNumber: ch.dialplan?.exten ?? '', arrivedAt: saved?.arrivedAt ?? new Date().toISOString(), attributes: {} };
     const port = this.newPort(info, ch.id);
     this.o.log.warn({ call: ch.id, resumeAt: saved?.node }, 'adopting a call already in Stasis');
