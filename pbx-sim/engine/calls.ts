@@ -131,6 +131,7 @@ export class Calls {
       // half of a Local pair (traced in c7).
       ch.pendingDial = true;
       ch.createdForDial = true;
+      ch.dialplan.app_name = ''; ch.dialplan.app_data = ''; // not dialled yet: no AppDial2
       if (ch.peer) ch.peer.followers.delete(p.app!);
       this.w.enterStasisCreated(ch, p.app!, splitArgs(p.appArgs));
     }
