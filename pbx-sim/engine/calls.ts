@@ -52,12 +52,15 @@ export class Calls {
     this.w.emitChannelLike(ch, { type: 'Dial', peer: ch.toJson(), dialstring, dialstatus });
   }
 
-  /** Ringing() on the far half of a Local pair makes the originated half ring. */
+  /**
+   * Ringing() on the far half of a Local pair makes the originated half ring at once; the dialler reads the ringing
+   * a moment later, so Dial RINGING follows the far half's next application (traced in c4, c5, l6).
+   */
   localRinging(ch: Channel): void {
     const peer = ch.kind === 'local2' ? ch.peer : undefined;
     if (!peer || peer.state === 'Up') return;
     this.w.setState(peer, 'Ringing');
-    if (peer.originate) this.dialEvent(peer, 'RINGING', peer.originate.dialstring);
+    this.w.after(peer, 0, () => { if (peer.originate) this.dialEvent(peer, 'RINGING', peer.originate.dialstring); });
   }
 
   /** Busy()/Congestion() on the far half: the originate fails with that dial status. */
@@ -70,7 +73,7 @@ export class Calls {
     this.w.emitChannel(ch, 'ChannelHangupRequest', { cause: 0 });
     if (peer && !peer.stasisApp) { peer.hangupRequested = true; this.w.destroy(peer, 0); }
     else if (peer) this.w.setState(peer, 'Ringing');
-    this.w.emitChannel(ch, 'ChannelHangupRequest', { cause: 16 });
+    this.w.emitChannel(ch, 'ChannelHangupRequest', { cause: 16, soft: true });
     this.w.destroy(ch, cause);
   }
 
@@ -81,7 +84,8 @@ export class Calls {
     if (!peer || peer.destroyed) { teardown(this.e, ch, { cause }, cause); return; }
     ch.hangupRequested = true;
     ch.dialplanStop?.();
-    this.w.emitChannel(ch, 'ChannelHangupRequest', { cause });
+    // The half's own Hangup() is a soft hang-up request; the other half hears a plain one (traced in c1).
+    this.w.emitChannel(ch, 'ChannelHangupRequest', { cause, soft: true });
     teardown(this.e, peer, { cause }, cause, undefined, { beforeLeave: () => this.w.destroy(ch, cause) });
   }
 
@@ -123,8 +127,12 @@ export class Calls {
         : undefined;
     if (!ch) throw new AriError(500, 'Allocation failed', 'error');
     if (opts.create) {
-      // /channels/create: the channel enters Stasis at once, before any dialling.
+      // /channels/create: the channel enters Stasis at once, before any dialling; the app never hears of the far
+      // half of a Local pair (traced in c7).
       ch.pendingDial = true;
+      ch.createdForDial = true;
+      ch.dialplan.app_name = ''; ch.dialplan.app_data = ''; // not dialled yet: no AppDial2
+      if (ch.peer) ch.peer.followers.delete(p.app!);
       this.w.enterStasisCreated(ch, p.app!, splitArgs(p.appArgs));
     }
     return ch;
@@ -146,15 +154,22 @@ export class Calls {
     if (ch.kind === 'local1' && peer) {
       const wasRinging = !!ch.originate;
       if (wasRinging) ch.originate!.timer?.cancel();
+      if (peer.stasisApp) {
+        // The caller's own half: the app's ;2 sees its far end hang up (traced in l5, l6).
+        teardown(this.e, peer, { cause }, cause, undefined, { beforeDestroy: () => teardown(this.e, ch, null, cause) });
+        return;
+      }
       teardown(this.e, ch, soft, cause, undefined, {
         beforeLeave: () => { if (wasRinging) this.dialEvent(ch, 'NOANSWER', ch.originate!.dialstring); },
         beforeDestroy: () => {
           if (peer.destroyed) return;
           peer.hangupRequested = true; peer.dialplanStop?.();
           this.w.emitChannel(peer, 'ChannelHangupRequest', { cause: wasRinging ? 16 : cause });
+          // A ringing pair: the far half is gone before the originated one (traced in c6).
+          if (wasRinging) this.endFarHalf(peer, cause);
         },
       });
-      if (!peer.destroyed) { this.w.emitChannel(peer, 'ChannelHangupRequest', { cause: 16 }); this.w.destroy(peer, cause); }
+      if (!peer.destroyed) this.endFarHalf(peer, cause);
       return;
     }
     if (ch.kind === 'local2' && peer) {
@@ -172,6 +187,12 @@ export class Calls {
       return;
     }
     teardown(this.e, ch, soft, cause);
+  }
+
+  /** The far half of a Local pair ends after its partner: a soft request of its own, then gone. */
+  private endFarHalf(peer: Channel, cause: number): void {
+    this.w.emitChannel(peer, 'ChannelHangupRequest', { cause: 16, soft: true });
+    this.w.destroy(peer, cause);
   }
 
   continueInDialplan(ch: Channel, p: { context?: string; extension?: string; priority?: number; label?: string }): void {

@@ -63,6 +63,16 @@ export class Channel {
   answeredAt?: number;
   /** True when the channel's Stasis entry came from the dialplan (not an originate to an app). */
   fromDialplan = false;
+  /** Made by /channels/create: after the first Dial event, Asterisk reports an empty dialstring. */
+  createdForDial = false;
+  /** The application Stasis replaced (AppDial2 on an originated channel); it comes back after StasisEnd. */
+  appBeforeStasis?: { app_name: string; app_data: string };
+  /** Dialplan ran on this channel: once it is gone its current application reads empty. */
+  ranDialplan = false;
+  /** Answer() on the far half of a Local pair waits for audio from this half (see dialplan-runner). */
+  onMediaOut?: () => void;
+  /** Variables set with report_events: every later snapshot carries them in channelvars. */
+  readonly reportedVars = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -72,7 +82,7 @@ export class Channel {
   ) {}
 
   toJson(): ChannelJson {
-    return {
+    const json: ChannelJson = {
       id: this.id,
       name: this.name,
       state: this.state,
@@ -84,6 +94,10 @@ export class Channel {
       creationtime: this.creationtime,
       language: this.language,
     };
+    if (this.reportedVars.size) {
+      json.channelvars = Object.fromEntries([...this.reportedVars].map((k) => [k, this.vars.get(k) ?? '']));
+    }
+    return json;
   }
 
   clearTimers(): void {

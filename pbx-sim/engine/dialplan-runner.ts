@@ -18,6 +18,7 @@ export function runDialplan(e: Engine, ch: Channel, loc: Location): boolean {
   let timer: TimerHandle | undefined;
   let stopped = false;
   ch.dialplanStop = () => { stopped = true; timer?.cancel(); };
+  ch.ranDialplan = true;
   ch.dialplan.context = loc.context;
   ch.dialplan.exten = loc.exten;
   const wait = (ms: number, fn: () => void) => { timer = e.w.after(ch, ms, () => { if (!stopped) fn(); }); };
@@ -41,9 +42,21 @@ function exec(e: Engine, ch: Channel, st: Step, next: () => void, wait: (ms: num
     case 'NoOp': case 'Set': case 'Progress':
       if (st.app === 'Set') { const [k, v = ''] = st.data.split('='); ch.vars.set(k, v); }
       wait(0, next); return;
-    case 'Answer': e.calls.answer(ch); wait(0, next); return;
+    case 'Answer': {
+      const ringing = ch.state !== 'Up';
+      e.calls.answer(ch);
+      if (!ringing || ch.kind !== 'local2' || !ch.peer) { wait(0, next); return; }
+      // Answer() waits for the first audio frame, at most 500 ms: on a Local half that is the other half's first
+      // playback (traced in c1), otherwise the full 500 ms (c7a, b, l).
+      const peer = ch.peer;
+      let done = false;
+      const go = () => { if (done) return; done = true; peer.onMediaOut = undefined; next(); };
+      peer.onMediaOut = () => wait(0, go);
+      wait(500, go);
+      return;
+    }
     case 'Wait': wait(Number(args[0] || 0) * 1000, next); return;
-    case 'Ringing': e.calls.localRinging(ch); wait(0, next); return;
+    case 'Ringing': wait(0, next); e.calls.localRinging(ch); return;
     case 'Playback': {
       const dur = e.w.sounds.get(args[0], ch.language)?.durationMs;
       if (dur === undefined) { e.w.setVar(ch, 'PLAYBACKSTATUS', 'FAILED'); wait(0, next); return; }

@@ -46,6 +46,7 @@ export class Engine {
     ch.moh = true;
     ch.mohClass = mohClass;
     ch.heard.push({ media: `moh:${mohClass}`, startedAt: this.w.stamp() });
+    ch.onMediaOut?.();
   }
 
   stopMoh(ch: Channel): void {

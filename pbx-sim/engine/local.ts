@@ -22,8 +22,9 @@ export class LocalChannels {
     const cid = parseCallerId(p.callerId);
     for (const ch of [one, two]) {
       ch.dialplan = { context, exten, priority: 1, app_name: ch === one ? 'AppDial2' : '', app_data: ch === one ? '(Outgoing Line)' : '' };
-      if (cid) { ch.caller = { ...cid }; ch.connected = { ...cid }; }
     }
+    // ;2 gets the caller ID only when the call is placed (its ChannelCallerId), after the originate variables.
+    if (cid) { one.caller = { ...cid }; one.connected = { ...cid }; }
     two.state = 'Ring';
     if (p.app) { one.originatedFor = p.app; one.followers.add(p.app); two.followers.add(p.app); }
     const args = splitArgs(p.appArgs);
@@ -34,19 +35,23 @@ export class LocalChannels {
     const start = () => {
       if (one.destroyed) return;
       if (!findExten(w.dialplan, context, exten)) {
-        // No such extension or context: both halves vanish with cause 0 (after the 200).
+        // No such extension or context: both halves vanish with cause 0 (after the 200). A created channel already
+        // in Stasis just leaves it and ends normally, with no hang-up request (traced in c7c).
         two.hangupRequested = one.hangupRequested = true;
         w.destroy(two, 0);
-        w.destroy(one, 0);
+        if (one.stasisApp) { w.leaveStasis(one); w.destroy(one, 16); } else w.destroy(one, 0);
         return;
       }
       for (const [k, v] of Object.entries(p.variables ?? {})) w.setVar(two, k, v);
       if (cid) {
+        two.caller = { ...cid }; two.connected = { ...cid };
         w.emitChannel(two, 'ChannelCallerId', { caller_presentation: 0, caller_presentation_txt: 'Presentation Allowed, Not Screened' });
         w.emitChannel(two, 'ChannelConnectedLine');
       }
       this.e.calls.dialEvent(one, '', resource);
       const o = one.originate;
+      // After /channels/create + /dial only the first Dial event names the dialstring (traced in c7).
+      if (o && one.createdForDial) o.dialstring = '';
       if (o && o.timeoutMs > 0) o.timer = w.after(one, o.timeoutMs, () => this.noAnswer(one, two));
       runDialplan(this.e, two, { context, exten, priority: 1 });
     };
@@ -64,7 +69,7 @@ export class LocalChannels {
     w.emitChannel(two, 'ChannelHangupRequest', { cause: 19 });
     if (one.stasisApp) { w.setState(one, 'Ringing'); }
     else { one.hangupRequested = true; w.destroy(one, 19); }
-    w.emitChannel(two, 'ChannelHangupRequest', { cause: 16 });
+    w.emitChannel(two, 'ChannelHangupRequest', { cause: 16, soft: true });
     w.destroy(two, 19);
   }
 }

@@ -105,7 +105,7 @@ export class Media {
     if (total === undefined) { this.finish(t, pb, 'failed'); return; }
     pb.itemStartedAt = this.w.clock.now() - offsetMs;
     pb.remainingMs = total - offsetMs;
-    for (const ch of this.listeners(pb.targetUri)) ch.heard.push({ media: uri, startedAt: this.w.stamp() });
+    for (const ch of this.listeners(pb.targetUri)) { ch.heard.push({ media: uri, startedAt: this.w.stamp() }); ch.onMediaOut?.(); }
     if (Number.isFinite(pb.remainingMs)) pb.timer = this.w.clock.after(pb.remainingMs, () => this.itemDone(t, pb));
   }
 

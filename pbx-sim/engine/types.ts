@@ -4,7 +4,7 @@ export interface DialplanCep { context: string; exten: string; priority: number;
 export interface ChannelJson {
   id: string; name: string; state: string; protocol_id: string;
   caller: CallerId; connected: CallerId; accountcode: string; dialplan: DialplanCep;
-  creationtime: string; language: string;
+  creationtime: string; language: string; channelvars?: Record<string, string>;
 }
 export interface BridgeJson {
   id: string; technology: string; bridge_type: string; bridge_class: string; creator: string; name: string;

@@ -123,6 +123,7 @@ export class World {
   enterStasis(ch: Channel, app: string, args: string[]): boolean {
     // Asterisk always clears STASISSTATUS, even when Stasis() then fails (d2); only apps already following the
     // channel (its originator) see it.
+    if (this.apps.isActive(app)) this.showStasisApp(ch, app, args);
     this.setVar(ch, 'STASISSTATUS', '');
     if (!this.apps.isActive(app)) return false;
     ch.stasisApp = app;
@@ -134,12 +135,29 @@ export class World {
     return true;
   }
 
-  /** /channels/create: StasisStart at once, and the app follows the channel to its end. */
+  /**
+   * An originated channel runs Stasis as its application: snapshots read Stasis(app,args) from then on (no
+   * ChannelDialplan: Asterisk only announces a change of context/exten/priority), and the previous one is back after.
+   */
+  private showStasisApp(ch: Channel, app: string, args: string[]): void {
+    if (ch.dialplan.app_name === 'Stasis') return;
+    ch.appBeforeStasis = { app_name: ch.dialplan.app_name, app_data: ch.dialplan.app_data };
+    ch.dialplan.app_name = 'Stasis';
+    ch.dialplan.app_data = [app, ...args].join(',');
+  }
+
+  /**
+   * /channels/create: StasisStart at once, and the app follows the channel to its end. Unlike an originate, this
+   * announces Stasis with ChannelDialplan and clears STASISSTATUS first (traced in c7).
+   */
   enterStasisCreated(ch: Channel, app: string, args: string[]): void {
     ch.originatedFor = app;
+    ch.followers.add(app);
+    ch.appBeforeStasis = { app_name: ch.dialplan.app_name, app_data: ch.dialplan.app_data };
+    this.setDialplan(ch, 'Stasis', [app, ...args].join(','));
+    this.setVar(ch, 'STASISSTATUS', '');
     ch.stasisApp = app;
     ch.everInStasis = true;
-    ch.followers.add(app);
     this.apps.ensure(app).channelIds.add(ch.id);
     this.apps.send([app], { type: 'StasisStart', args, channel: ch.toJson() });
   }
@@ -169,6 +187,7 @@ export class World {
     this.apps.get(app)?.channelIds.delete(ch.id);
     if (ch.originatedFor !== app) ch.followers.delete(app);
     this.setVar(ch, 'STASISSTATUS', 'SUCCESS');
+    if (ch.appBeforeStasis) { Object.assign(ch.dialplan, ch.appBeforeStasis); ch.appBeforeStasis = undefined; }
   }
 
   /** The channel is gone: last event, then it leaves every registry. */
@@ -177,6 +196,8 @@ export class World {
     ch.destroyed = true;
     ch.clearTimers();
     ch.dialplanStop?.();
+    // The running dialplan application returns as the channel goes, leaving none (seen on every ;2 half).
+    if (ch.ranDialplan && !ch.stasisApp) { ch.dialplan.app_name = ''; ch.dialplan.app_data = ''; }
     const extra: Record<string, unknown> = { cause, cause_txt: CAUSE_TEXT[cause] ?? 'Unknown' };
     if (techCause !== undefined) extra.tech_cause = techCause;
     this.emitChannel(ch, 'ChannelDestroyed', extra);

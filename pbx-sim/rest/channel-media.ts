@@ -38,8 +38,10 @@ function readVariable(ch: Channel, name: string): string | undefined {
   return ch.vars.get(name);
 }
 
-function writeVariable(e: Engine, ch: Channel, name: string, value: string | undefined): void {
+function writeVariable(e: Engine, ch: Channel, name: string, value: string | undefined, reportEvents = false): void {
   if (value === undefined) { ch.vars.delete(name); return; } // no value: unset, no event (traced)
+  // report_events: from now on the channel's snapshots carry the variable, its own ChannelVarset included (traced).
+  if (reportEvents && !/\(.*\)$/.test(name)) ch.reportedVars.add(name);
   if (name === 'CALLERID(name)' || name === 'CALLERID(num)') {
     if (name === 'CALLERID(name)') ch.caller.name = value; else ch.caller.number = value;
     e.w.emitChannel(ch, 'ChannelCallerId', { caller_presentation: 0, caller_presentation_txt: 'Presentation Allowed, Not Screened' });
@@ -72,7 +74,7 @@ export function channelMediaRoutes(app: FastifyInstance, e: Engine): void {
     const ch = e.channel(p.path.channelId);
     const name = p.str('variable');
     if (!name) throw new AriError(400, 'Variable name is required');
-    writeVariable(e, ch, name, p.str('value'));
+    writeVariable(e, ch, name, p.str('value'), p.bool('report_events'));
     return noContent();
   });
   route(app, 'GET', '/channels/:channelId/variables', (p) => {
@@ -91,7 +93,7 @@ export function channelMediaRoutes(app: FastifyInstance, e: Engine): void {
     const ch = e.channel(p.path.channelId);
     const vars = p.vars();
     if (!vars || !Object.keys(vars).length) throw new AriError(400, 'At least one variable name is required'); // not traced
-    for (const [k, v] of Object.entries(vars)) writeVariable(e, ch, k, v);
+    for (const [k, v] of Object.entries(vars)) writeVariable(e, ch, k, v, p.bool('report_events'));
     return noContent();
   });
   const doSnoop = (p: Params, snoopId?: string) => {

@@ -99,6 +99,8 @@ export class ReplayContext {
   learn(exp: unknown, act: unknown): void {
     if (!exp || !act || typeof exp !== 'object' || typeof act !== 'object') return;
     const e = exp as Record<string, unknown>, a = act as Record<string, unknown>;
+    // Where Asterisk's order was racy the same index can hold different channels: never pair ;1 with ;2 or SIP with Local.
+    if (typeof e.name === 'string' && typeof a.name === 'string' && nameShape(e.name) !== nameShape(a.name)) return;
     if (typeof e.id === 'string' && typeof a.id === 'string' && e.id !== a.id && !this.ids.has(e.id)) this.ids.set(e.id, a.id);
     for (const k of ['channel', 'peer', 'bridge', 'playback', 'replace_channel']) this.learn(e[k], a[k]);
   }
@@ -113,6 +115,11 @@ export class ReplayContext {
     if (!this.target.control) throw new Error(`this step needs the simulator's control API (${method} ${path})`);
     return this.target.control(method, path, body);
   }
+}
+
+/** A channel name without its counter: `Local/x@ctx-0000000a;2` -> `Local/x@ctx;2`. */
+function nameShape(name: string): string {
+  return name.replace(/-[0-9a-f]{8}(;[12])?$/, '$1');
 }
 
 /** Orders trace entries by when the harness acted (REST by request time, the rest by arrival). */
