@@ -13,6 +13,7 @@ const PhoneBody = z.object({ behaviour: z.enum(PHONE_BEHAVIOURS as [string, ...s
 const PhoneAction = z.object({ action: z.enum(['answer', 'reject', 'busy', 'hangup']) });
 const SocketFault = z.object({ mode: z.enum(['drop', 'close']), app: z.string().optional() });
 const FrameFault = z.object({ frame: z.string(), app: z.string().optional() });
+const StoredBody = z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}(\/[A-Za-z0-9_.-]{1,64})?$/), format: z.enum(['wav']).default('wav'), durationMs: z.number().min(0).max(3_600_000) });
 const RestFault = z.object({ failNext: z.number().int().min(0).max(10_000).optional(), status: z.number().int().min(400).max(599).default(500), delayMs: z.number().int().min(0).max(60_000).optional() });
 
 /** A simulated caller, kept after hang-up so a test can still ask what it heard. */
@@ -82,6 +83,13 @@ export function controlRoutes(app: FastifyInstance, e: Engine, sockets: EventSoc
     const b = parse(PhoneAction, req.body, reply); if (!b) return reply;
     if (!w.phones.get(req.params.resource)) return reply.code(404).send({ error: 'not_found', field: 'resource', message: `no endpoint PJSIP/${req.params.resource}` });
     return { channels: e.sip.phoneAction(req.params.resource, b.action) };
+  });
+
+  // Stored recordings left by earlier calls (a scenario may start where another left the spool).
+  app.post('/sim/recordings/stored', async (req, reply) => {
+    const b = parse(StoredBody, req.body, reply); if (!b) return reply;
+    await w.stored.write(b.name, b.format, b.durationMs, b.durationMs ? [{ startMs: 0, endMs: b.durationMs }] : []);
+    return reply.code(201).send({ name: b.name, format: b.format });
   });
 
   app.post('/sim/faults/websocket', async (req, reply) => {

@@ -117,6 +117,16 @@ export class Recorders {
     return [...(this.w.bridges.get(id)?.members ?? [])];
   }
 
+  /**
+   * A Local channel carries no frames while its far half is silent (in Wait(), say), so Asterisk's file holds only
+   * the audio that arrived; SIP, snoop and bridge recordings get frames all the time and follow the clock.
+   */
+  private arrivedAudioOnly(rec: LiveRecording): boolean {
+    const [kind, id] = splitTarget(rec.targetUri);
+    const ch = kind === 'channel' ? this.w.channels.get(id) : undefined;
+    return ch?.kind === 'local1' || ch?.kind === 'local2';
+  }
+
   private fail(rec: LiveRecording, cause: string): void {
     rec.state = 'failed';
     rec.cause = cause;
@@ -134,7 +144,9 @@ export class Recorders {
     const open = rec.muted[rec.muted.length - 1];
     if (open && !Number.isFinite(open.end)) open.end = now;
     const speech = this.talkersOf(rec).flatMap((c) => c.speech);
-    const durationMs = rec.durationMs(now);
+    let durationMs = rec.durationMs(now);
+    let inFile = rec.speechInFile(speech, now);
+    if (this.arrivedAudioOnly(rec)) ({ durationMs, inFile } = packed(inFile));
     rec.state = state;
     this.w.liveRecordings.delete(rec.name);
     const [kind, id] = splitTarget(rec.targetUri);
@@ -143,7 +155,7 @@ export class Recorders {
       if (b) this.bridges.removeRecorder(b, rec.name);
     }
     if (state === 'done') {
-      const write = this.w.stored.write(rec.name, rec.format, durationMs, rec.speechInFile(speech, now));
+      const write = this.w.stored.write(rec.name, rec.format, durationMs, inFile);
       this.pendingWrites.add(write);
       void write.finally(() => this.pendingWrites.delete(write));
     }
@@ -155,4 +167,15 @@ export class Recorders {
   }
 
   async flush(): Promise<void> { await Promise.all([...this.pendingWrites]); }
+}
+
+/** Audio pieces laid end to end, overlaps merged: the file of a channel that only sends frames while talking. */
+function packed(pieces: Array<{ startMs: number; endMs: number }>): { durationMs: number; inFile: Array<{ startMs: number; endMs: number }> } {
+  let durationMs = 0, reach = -Infinity;
+  for (const p of [...pieces].sort((a, b) => a.startMs - b.startMs)) {
+    const from = Math.max(p.startMs, reach);
+    if (p.endMs > from) durationMs += p.endMs - from;
+    reach = Math.max(reach, p.endMs);
+  }
+  return { durationMs, inFile: durationMs > 0 ? [{ startMs: 0, endMs: durationMs }] : [] };
 }

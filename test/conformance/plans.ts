@@ -40,7 +40,17 @@ const sipCaller: Array<[RegExp, (ctx: ReplayContext, m: RegExpExecArray) => Prom
   [/^baresip key 'b'/, async (ctx) => { await ctx.control('POST', `/sim/calls/${ctx.sipCall}/hangup`); }],
 ];
 
+/**
+ * e-recordings was traced on the spool that a-inbound, a2, a3 and b-queue-bridge had left: the same four files, with
+ * the lengths the trace downloaded (WAV bytes - 44 header bytes, at 16 bytes a millisecond).
+ */
+async function earlierRecordings(ctx: ReplayContext): Promise<void> {
+  const left: Array<[string, number]> = [['rec-test', 36524], ['rec-test-hangup', 44], ['rec-test-hash', 47216], ['b-caller-hears', 192684]];
+  for (const [name, bytes] of left) await ctx.control('POST', '/sim/recordings/stored', { name, durationMs: (bytes - 44) / 16 });
+}
+
 export const PLANS: Record<string, ScenarioPlan> = {
+  'e-recordings': { setup: earlierRecordings, unsupported: simOnly('the recordings earlier scenarios left') },
   'f-sip-baresip': { notes: sipCaller, unsupported: simOnly('a SIP caller') },
   'l7-sip-caller-hangup-reasons': { notes: sipCaller, unsupported: simOnly('a SIP caller') },
   'g0-endpoints-info': { setup: deskPhones, unsupported: simOnly('desk phones') },
