@@ -63,6 +63,8 @@ export class Channel {
   answeredAt?: number;
   /** True when the channel's Stasis entry came from the dialplan (not an originate to an app). */
   fromDialplan = false;
+  /** SIP channels: where Asterisk sends the RTP (the far end's SDP address) and the codec negotiated. */
+  rtp?: { dest: string; nativeFormat: string };
 
   constructor(
     readonly id: string,
