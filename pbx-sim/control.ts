@@ -6,13 +6,14 @@ import { PHONE_BEHAVIOURS } from './engine/phones.js';
 import type { EventSockets } from './events-socket.js';
 import type { Faults } from './faults.js';
 
-const CallBody = z.object({ from: z.string().regex(/^[0-9A-Za-z+*#._-]{1,32}$/), via: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('trunk'), to: z.string().regex(/^[0-9+*#]{1,32}$/).default('12348'), name: z.string().max(80).optional() });
+const CallBody = z.object({ from: z.string().regex(/^[0-9A-Za-z+*#._-]{1,32}$/), via: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('trunk'), to: z.string().regex(/^[0-9+*#]{1,32}$/).default('12348'), name: z.string().max(80).optional(), callId: z.string().regex(/^[A-Za-z0-9.@_-]{1,80}$/).optional(), rtp: z.string().regex(/^[0-9.]{7,15}:\d{1,5}$/).optional() });
 const DtmfBody = z.object({ digits: z.string().regex(/^[0-9A-D*#]{1,64}$/), durationMs: z.number().int().min(20).max(5000).default(100), gapMs: z.number().int().min(0).max(60000).default(150) });
 const SayBody = z.object({ durationMs: z.number().int().min(1).max(3_600_000) });
 const PhoneBody = z.object({ behaviour: z.enum(PHONE_BEHAVIOURS as [string, ...string[]]), answerAfterMs: z.number().int().min(0).max(600_000).optional(), talks: z.boolean().optional() });
 const PhoneAction = z.object({ action: z.enum(['answer', 'reject', 'busy', 'hangup']) });
 const SocketFault = z.object({ mode: z.enum(['drop', 'close']), app: z.string().optional() });
 const FrameFault = z.object({ frame: z.string(), app: z.string().optional() });
+const StoredBody = z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}(\/[A-Za-z0-9_.-]{1,64})?$/), format: z.enum(['wav']).default('wav'), durationMs: z.number().min(0).max(3_600_000) });
 const RestFault = z.object({ failNext: z.number().int().min(0).max(10_000).optional(), status: z.number().int().min(400).max(599).default(500), delayMs: z.number().int().min(0).max(60_000).optional() });
 
 /** A simulated caller, kept after hang-up so a test can still ask what it heard. */
@@ -36,7 +37,7 @@ export function controlRoutes(app: FastifyInstance, e: Engine, sockets: EventSoc
 
   app.post('/sim/calls', async (req, reply) => {
     const b = parse(CallBody, req.body, reply); if (!b) return reply;
-    const ch = e.sip.inbound(b.from, b.to, b.name, b.via);
+    const ch = e.sip.inbound(b.from, b.to, b.name, b.via, { callId: b.callId, rtp: b.rtp });
     calls.set(ch.id, { ch });
     if (calls.size > MAX_KEPT) calls.delete(calls.keys().next().value!);
     return reply.code(201).send({ id: ch.id });
@@ -82,6 +83,13 @@ export function controlRoutes(app: FastifyInstance, e: Engine, sockets: EventSoc
     const b = parse(PhoneAction, req.body, reply); if (!b) return reply;
     if (!w.phones.get(req.params.resource)) return reply.code(404).send({ error: 'not_found', field: 'resource', message: `no endpoint PJSIP/${req.params.resource}` });
     return { channels: e.sip.phoneAction(req.params.resource, b.action) };
+  });
+
+  // Stored recordings left by earlier calls (a scenario may start where another left the spool).
+  app.post('/sim/recordings/stored', async (req, reply) => {
+    const b = parse(StoredBody, req.body, reply); if (!b) return reply;
+    w.stored.writeSync(b.name, b.format, b.durationMs, b.durationMs ? [{ startMs: 0, endMs: b.durationMs }] : []);
+    return reply.code(201).send({ name: b.name, format: b.format });
   });
 
   app.post('/sim/faults/websocket', async (req, reply) => {

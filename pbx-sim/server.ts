@@ -44,7 +44,8 @@ export interface Sim {
   close(): Promise<void>;
 }
 
-const DEFAULT_PHONES = Array.from({ length: 30 }, (_, i) => String(8001 + i));
+// Desk phones 8001.., plus the endpoint the traced SIP caller (baresip) dialled in through.
+const DEFAULT_PHONES = [...Array.from({ length: 30 }, (_, i) => String(8001 + i)), 'baresip'];
 
 /** Starts a simulated Asterisk: ARI over HTTP + WebSocket, and the /sim/ control API. */
 export async function startSim(opts: SimOptions): Promise<Sim> {

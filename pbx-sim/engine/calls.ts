@@ -186,6 +186,12 @@ export class Calls {
       });
       return;
     }
+    if (ch.kind === 'trunk') {
+      // Unanswered, Asterisk answers the INVITE with 486 (busy) or 503 (congestion), which becomes tech_cause.
+      if (ch.state === 'Up') emitRtpStats(this.e, ch);
+      teardown(this.e, ch, soft, cause, cause === 17 ? 486 : cause === 34 && ch.state !== 'Up' ? 503 : undefined);
+      return;
+    }
     teardown(this.e, ch, soft, cause);
   }
 

@@ -73,6 +73,8 @@ export class Channel {
   onMediaOut?: () => void;
   /** Variables set with report_events: every later snapshot carries them in channelvars. */
   readonly reportedVars = new Set<string>();
+  /** SIP channels: where Asterisk sends the RTP (the far end's SDP address) and the codec negotiated. */
+  rtp?: { dest: string; nativeFormat: string };
 
   constructor(
     readonly id: string,

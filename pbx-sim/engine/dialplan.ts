@@ -22,6 +22,9 @@ export function defaultDialplan(app: string): Dialplan {
     },
     callers: {
       dtmf12: [s('Wait', '2'), s('SendDTMF', '1'), s('Wait', '1'), s('SendDTMF', '2'), s('Playback', 'tt-weasels'), s('Wait', '1'), s('Hangup')],
+      dtmf12plain: [s('Wait', '2'), s('SendDTMF', '1'), s('Wait', '1'), s('SendDTMF', '2'), s('Wait', '3'), s('Hangup')],
+      dtmf12hash: [s('Wait', '2'), s('SendDTMF', '1'), s('Wait', '1'), s('SendDTMF', '2'), s('Playback', 'tt-weasels'), s('SendDTMF', '#'),
+        s('Wait', '2'), s('Hangup')],
       wait60: [s('Wait', '60')],
       dtmfLate: [s('Wait', '4'), s('SendDTMF', '5'), s('Wait', '4'), s('SendDTMF', '6'), s('Wait', '60')],
       dtmfDuring: [s('Wait', '2'), s('SendDTMF', '5'), s('Wait', '1'), s('SendDTMF', '6'), s('Wait', '60')],

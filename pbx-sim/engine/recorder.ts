@@ -115,6 +115,16 @@ export class Recorders {
     return [...(this.w.bridges.get(id)?.members ?? [])];
   }
 
+  /**
+   * A Local channel carries no frames while its far half is silent (in Wait(), say), so Asterisk's file holds only
+   * the audio that arrived; SIP, snoop and bridge recordings get frames all the time and follow the clock.
+   */
+  private arrivedAudioOnly(rec: LiveRecording): boolean {
+    const [kind, id] = splitTarget(rec.targetUri);
+    const ch = kind === 'channel' ? this.w.channels.get(id) : undefined;
+    return ch?.kind === 'local1' || ch?.kind === 'local2';
+  }
+
   private fail(rec: LiveRecording, cause: string): void {
     rec.state = 'failed';
     rec.cause = cause;
@@ -132,7 +142,9 @@ export class Recorders {
     const open = rec.muted[rec.muted.length - 1];
     if (open && !Number.isFinite(open.end)) open.end = now;
     const speech = this.talkersOf(rec).flatMap((c) => c.speech);
-    const durationMs = rec.durationMs(now);
+    let durationMs = rec.durationMs(now);
+    let inFile = rec.speechInFile(speech, now);
+    if (this.arrivedAudioOnly(rec)) ({ durationMs, inFile } = packed(inFile));
     rec.state = state;
     this.w.liveRecordings.delete(rec.name);
     const [kind, id] = splitTarget(rec.targetUri);
@@ -140,11 +152,22 @@ export class Recorders {
       const b = this.w.bridges.get(id);
       if (b) this.bridges.removeRecorder(b, rec.name);
     }
-    if (state === 'done') this.w.stored.writeSync(rec.name, rec.format, durationMs, rec.speechInFile(speech, now));
+    if (state === 'done') this.w.stored.writeSync(rec.name, rec.format, durationMs, inFile);
     this.w.emitTo(this.w.followersOfTarget(rec.targetUri), { type: 'RecordingFinished', recording: { ...rec.toJson(), duration: Math.floor(durationMs / 1000) } });
   }
 
   private emit(rec: LiveRecording, type: string): void {
     this.w.emitTo(this.w.followersOfTarget(rec.targetUri), { type, recording: rec.toJson() });
   }
+}
+
+/** Audio pieces laid end to end, overlaps merged: the file of a channel that only sends frames while talking. */
+function packed(pieces: Array<{ startMs: number; endMs: number }>): { durationMs: number; inFile: Array<{ startMs: number; endMs: number }> } {
+  let durationMs = 0, reach = -Infinity;
+  for (const p of [...pieces].sort((a, b) => a.startMs - b.startMs)) {
+    const from = Math.max(p.startMs, reach);
+    if (p.endMs > from) durationMs += p.endMs - from;
+    reach = Math.max(reach, p.endMs);
+  }
+  return { durationMs, inFile: durationMs > 0 ? [{ startMs: 0, endMs: durationMs }] : [] };
 }

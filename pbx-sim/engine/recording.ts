@@ -104,7 +104,8 @@ export class StoredRecordings {
       }
     };
     await walk('');
-    return out;
+    // Asterisk lists the spool in name order (directory order varies by filesystem).
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   get(name: string): { name: string; format: string } {

@@ -2,10 +2,13 @@ import type { Channel } from './channel.js';
 import { parseCallerId, splitArgs, type OriginateParams } from './calls.js';
 import { runDialplan } from './dialplan-runner.js';
 import type { Engine } from './engine.js';
-import { teardown } from './hangup.js';
+import { emitRtpStats, teardown } from './hangup.js';
 
 /** SIP timer B: an INVITE nobody answers at the transport level gives up after 32 s. */
 const TIMER_B_MS = 32_000;
+
+/** A far end's RTP address when nobody chose one: loopback, an even port per call. */
+const rtpAddress = (suffix: string) => `127.0.0.1:${10000 + 2 * (parseInt(suffix, 16) % 5000)}`;
 
 /** PJSIP channels: lawyers' desk phones (originated) and trunk callers (inbound through /sim/calls). */
 export class SipChannels {
@@ -15,8 +18,10 @@ export class SipChannels {
     const w = this.e.w;
     const phone = w.phones.get(resource);
     if (!phone || phone.behaviour === 'offline') return undefined;
-    const ch = w.newChannel('pjsip', `PJSIP/${resource}-${w.nextTechSuffix()}`, p.channelId);
+    const suffix = w.nextTechSuffix();
+    const ch = w.newChannel('pjsip', `PJSIP/${resource}-${suffix}`, p.channelId);
     ch.protocolId = w.callId();
+    ch.rtp = { dest: rtpAddress(suffix), nativeFormat: '(ulaw)' }; // not traced for desk phones
     const cid = parseCallerId(p.callerId);
     if (cid) { ch.caller = { ...cid }; ch.connected = { ...cid }; }
     ch.dialplan = { context: 'hotline-agents', exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' };
@@ -107,21 +112,35 @@ export class SipChannels {
     this.e.w.destroy(ch, 19, 480);
   }
 
-  /** An inbound caller from the SIP trunk: the dialplan sends it to Stasis(app,inbound). */
-  inbound(from: string, to: string, name = '', via = 'trunk'): Channel {
+  /**
+   * An inbound caller from the SIP trunk: the dialplan sends it to Stasis(app,inbound). The caller's UA picks the
+   * Call-ID and its RTP address (SDP); a test may fix them to replay a traced caller.
+   */
+  inbound(from: string, to: string, name = '', via = 'trunk', ua: { callId?: string; rtp?: string } = {}): Channel {
     const w = this.e.w;
-    const ch = w.newChannel('trunk', `PJSIP/${via}-${w.nextTechSuffix()}`);
-    ch.protocolId = w.callId();
+    const suffix = w.nextTechSuffix();
+    const ch = w.newChannel('trunk', `PJSIP/${via}-${suffix}`);
+    ch.protocolId = ua.callId ?? w.callId();
+    ch.rtp = { dest: ua.rtp ?? rtpAddress(suffix), nativeFormat: '(ulaw)' };
     ch.caller = { name, number: from };
     ch.connected = { name, number: from };
     ch.state = 'Ring';
+    // A configured endpoint (baresip) lists the call in its channel_ids; anonymous trunk callers have none.
+    const endpoint = w.phones.get(via);
+    if (endpoint) w.phones.attach(endpoint, ch);
+    w.setVar(ch, 'SIPDOMAIN', '127.0.0.1');
     ch.dialplan = { context: 'hotline-in', exten: to, priority: 1, app_name: '', app_data: '' };
     if (!runDialplan(this.e, ch, { context: 'hotline-in', exten: to, priority: 1 })) this.e.calls.unknownExtension(ch);
     return ch;
   }
 
-  /** The caller hangs up: a SIP BYE carries no cause, so the request has none. */
+  /**
+   * The caller hangs up: a SIP BYE carries no cause, so the request has none and the channel ends with cause 0.
+   * An answered call first reports its RTP statistics.
+   */
   callerHangup(ch: Channel): void {
-    teardown(this.e, ch, {}, 16);
+    if (ch.hangupRequested) return;
+    if (ch.state === 'Up') emitRtpStats(this.e, ch);
+    teardown(this.e, ch, {}, ch.state === 'Up' ? 0 : 16);
   }
 }

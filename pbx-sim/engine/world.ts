@@ -11,7 +11,7 @@ import type { AriEvent } from './types.js';
 
 export interface SoundLookup {
   get(id: string, lang?: string): { durationMs: number } | undefined;
-  list(filter?: { lang?: string; format?: string }): Array<{ id: string; text: string; formats: Array<{ language: string; format: string }> }>;
+  list(filter?: { lang?: string; format?: string }): Array<{ id: string; text?: string; formats: Array<{ language: string; format: string }> }>;
 }
 
 export const CAUSE_TEXT: Record<number, string> = {

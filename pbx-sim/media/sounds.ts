@@ -15,7 +15,8 @@ export interface SoundFile {
 /** ARI `Sound` model. */
 export interface AriSound {
   id: string;
-  text: string;
+  /** Asterisk leaves it out when the sound has no description (e-recordings). */
+  text?: string;
   formats: Array<{ language: string; format: string }>;
 }
 
@@ -209,7 +210,7 @@ export class SoundCatalogue {
           formats.push({ language, format: f.format });
         }
       }
-      if (formats.length) out.push({ id, text: '', formats });
+      if (formats.length) out.push({ id, formats });
     }
     return out;
   }

@@ -33,6 +33,9 @@ function readVariable(ch: Channel, name: string): string | undefined {
     case 'EXTEN': return ch.dialplan.exten;
     case 'CONTEXT': return ch.dialplan.context;
     case 'UNIQUEID': return ch.id;
+    case 'CHANNEL(pjsip,call-id)': if (ch.rtp) return ch.protocolId; break;
+    case 'CHANNEL(rtp,dest)': if (ch.rtp) return ch.rtp.dest; break;
+    case 'CHANNEL(audionativeformat)': return ch.rtp?.nativeFormat ?? '(slin)'; // not traced for non-SIP channels
   }
   if (/^[A-Z_]+\(.*\)$/.test(name)) throw new AriError(500, 'Unable to read provided function');
   return ch.vars.get(name);

@@ -24,16 +24,28 @@ const phoneKeys: [RegExp, (ctx: ReplayContext, m: RegExpExecArray) => Promise<vo
   },
 ];
 
+const dialled = new WeakMap<ReplayContext, number>();
+
+/**
+ * baresip dials in as From: <sip:caller@127.0.0.1:5070> through the `baresip` endpoint. Its UA chose the Call-ID
+ * (the channel's protocol_id in the trace) and its RTP address (what CHANNEL(rtp,dest) read); the simulated caller
+ * uses the same ones.
+ */
+async function dialIn(ctx: ReplayContext): Promise<void> {
+  const n = dialled.get(ctx) ?? 0;
+  dialled.set(ctx, n + 1);
+  const traced = ctx.trace.events.filter((e) => e.type === 'StasisStart' && e.channel?.name.startsWith('PJSIP/baresip-'))[n]?.channel;
+  const rtpRead = traced && ctx.trace.rest.find((x) => x.path === `/channels/${traced.id}/variable` && x.query.variable === 'CHANNEL(rtp,dest)' && x.status === 200);
+  const r = await ctx.control('POST', '/sim/calls', {
+    from: 'caller', to: '12348', via: 'baresip', callId: traced?.protocol_id || undefined, rtp: (rtpRead?.body as { value?: string } | undefined)?.value,
+  });
+  ctx.sipCall = r.body.id;
+}
+
 /** The SIP caller (baresip) of f and l7: dials in, presses keys, hangs up. */
 const sipCaller: Array<[RegExp, (ctx: ReplayContext, m: RegExpExecArray) => Promise<void>]> = [
-  [/^spawned baresip$/, async (ctx) => {
-    const r = await ctx.control('POST', '/sim/calls', { from: 'baresip', to: '12348', via: 'baresip' });
-    ctx.sipCall = r.body.id;
-  }],
-  [/^phone caller: console input "\/dial sip:12348/, async (ctx) => {
-    const r = await ctx.control('POST', '/sim/calls', { from: 'baresip', to: '12348', via: 'baresip' });
-    ctx.sipCall = r.body.id;
-  }],
+  [/^spawned baresip$/, dialIn],
+  [/^phone caller: console input "\/dial sip:12348/, dialIn],
   [/^baresip key '([0-9*#])'/, async (ctx, m) => {
     await ctx.control('POST', `/sim/calls/${ctx.sipCall}/dtmf`, { digits: m[1], durationMs: 220, gapMs: 0 });
   }],
@@ -74,7 +86,17 @@ async function d1CallInStasis(ctx: ReplayContext): Promise<void> {
   ctx.events.length = 0;
 }
 
+/**
+ * e-recordings was traced on the spool that a-inbound, a2, a3 and b-queue-bridge had left: the same four files, with
+ * the lengths the trace downloaded (WAV bytes - 44 header bytes, at 16 bytes a millisecond).
+ */
+async function earlierRecordings(ctx: ReplayContext): Promise<void> {
+  const left: Array<[string, number]> = [['rec-test', 36524], ['rec-test-hangup', 44], ['rec-test-hash', 47216], ['b-caller-hears', 192684]];
+  for (const [name, bytes] of left) await ctx.control('POST', '/sim/recordings/stored', { name, durationMs: (bytes - 44) / 16 });
+}
+
 export const PLANS: Record<string, ScenarioPlan> = {
+  'e-recordings': { setup: earlierRecordings, unsupported: simOnly('the recordings earlier scenarios left') },
   'f-sip-baresip': { notes: sipCaller, unsupported: simOnly('a SIP caller') },
   'l7-sip-caller-hangup-reasons': { notes: sipCaller, unsupported: simOnly('a SIP caller') },
   'd2-ws-clean-close-and-reconnect': { setup: d1CallInStasis },
