@@ -10,6 +10,8 @@ export interface ConformanceOptions {
   /** Per-type field overrides where Asterisk itself is racy (say why at the call site). */
   fields?: FieldMap;
   ignoreTypes?: string[];
+  /** Event types whose interleaving across channels Asterisk itself varies (see compare.ts); cite the evidence. */
+  interleaving?: string[];
   tolerance?: Record<string, number>;
   /** REST exchanges (by seq) whose success body is not compared, with the reason. */
   looseBodies?: Record<number, string>;

@@ -13,6 +13,35 @@ export interface CompareOptions {
   /** Set false when both sequences are already normalised. Default true. */
   normalise?: boolean;
   normaliseOptions?: NormaliseOptions;
+  /**
+   * Event types whose interleaving ACROSS channels Asterisk does not keep from one run to the next (the traces show
+   * the same situation both ways; each use cites its evidence). Within a run of consecutive events of these types,
+   * events are regrouped by channel — stable, so each channel's own order stays strict — before comparing.
+   */
+  interleaving?: string[];
+}
+
+/** `Local/callee@sim-00000005;2` -> `Local/callee@sim;2`: a key that is the same in the trace and the replay. */
+function subjectKey(e: AriEvent): string {
+  const ch = (e.channel ?? (e as { peer?: { name?: string } }).peer) as { name?: string } | undefined;
+  const name = (ch?.name ?? '').replace(/-[0-9a-f]{8}(;[12])?$/, '$1');
+  // Dial progress and the channel's own state are separate streams in Asterisk (BEHAVIOUR.md: Dial and Ringing come
+  // "either order"); each stream keeps its order.
+  return e.type === 'Dial' ? `${name}#dial` : name;
+}
+
+function regroup(evs: AriEvent[], types: Set<string>): AriEvent[] {
+  const out: AriEvent[] = [];
+  for (let i = 0; i < evs.length;) {
+    if (!types.has(evs[i].type)) { out.push(evs[i++]); continue; }
+    let j = i;
+    while (j < evs.length && types.has(evs[j].type)) j++;
+    const run = evs.slice(i, j).map((e, k) => ({ e, k, key: subjectKey(e) }));
+    run.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.k - b.k));
+    out.push(...run.map((r) => r.e));
+    i = j;
+  }
+  return out;
 }
 
 export interface CompareResult {
@@ -65,7 +94,8 @@ export function compareEvents(expected: AriEvent[], actual: AriEvent[], opts: Co
   const fields = { ...DEFAULT_FIELDS, ...(opts.fields ?? {}) };
   const tolerance = opts.tolerance ?? {};
   const prep = (evs: AriEvent[]): Projected[] => {
-    const kept = evs.filter((e) => !ignore.has(e.type));
+    const filtered = evs.filter((e) => !ignore.has(e.type));
+    const kept = opts.interleaving?.length ? regroup(filtered, new Set(opts.interleaving)) : filtered;
     const norm = opts.normalise === false ? kept : normalise(kept, opts.normaliseOptions);
     return norm.map((e) => project(e, fields));
   };
