@@ -3,6 +3,8 @@ import type { TimerHandle } from './clock.js';
 import { findExten, type Step } from './dialplan.js';
 import type { Engine } from './engine.js';
 
+const ANSWER_WAIT_MS = 500;
+
 /** Where a channel's dialplan resumes. */
 export interface Location { context: string; exten: string; priority: number; label?: string }
 
@@ -41,7 +43,16 @@ function exec(e: Engine, ch: Channel, st: Step, next: () => void, wait: (ms: num
     case 'NoOp': case 'Set': case 'Progress':
       if (st.app === 'Set') { const [k, v = ''] = st.data.split('='); ch.vars.set(k, v); }
       wait(0, next); return;
-    case 'Answer': e.calls.answer(ch); wait(0, next); return;
+    case 'Answer': {
+      // Asterisk's Answer() on a ringing channel waits up to 500 ms for the first media frame before going on.
+      if (ch.state === 'Up') { wait(0, next); return; }
+      e.calls.answer(ch);
+      let done = false;
+      const go = () => { if (done) return; done = true; ch.answerWait = undefined; next(); };
+      ch.answerWait = () => wait(0, go);
+      wait(ANSWER_WAIT_MS, go);
+      return;
+    }
     case 'Wait': wait(Number(args[0] || 0) * 1000, next); return;
     case 'Ringing': e.calls.localRinging(ch); wait(0, next); return;
     case 'Playback': {

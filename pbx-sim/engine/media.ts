@@ -102,7 +102,11 @@ export class Media {
     if (total === undefined) { this.finish(t, pb, 'failed'); return; }
     pb.itemStartedAt = this.w.clock.now() - offsetMs;
     pb.remainingMs = total - offsetMs;
-    for (const ch of this.listeners(pb.targetUri)) ch.heard.push({ media: uri, startedAt: this.w.stamp() });
+    for (const ch of this.listeners(pb.targetUri)) {
+      ch.heard.push({ media: uri, startedAt: this.w.stamp() });
+      // Sound reaching a Local half is media for the other half: it ends that half's Answer() wait.
+      ch.peer?.answerWait?.();
+    }
     if (Number.isFinite(pb.remainingMs)) pb.timer = this.w.clock.after(pb.remainingMs, () => this.itemDone(t, pb));
   }
 

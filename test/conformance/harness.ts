@@ -10,6 +10,8 @@ export interface ConformanceOptions {
   /** Per-type field overrides where Asterisk itself is racy (say why at the call site). */
   fields?: FieldMap;
   ignoreTypes?: string[];
+  /** Adjacent event types Asterisk emits in either order (say why at the call site). */
+  eitherOrder?: Array<[string, string]>;
   tolerance?: Record<string, number>;
   /** REST exchanges (by seq) whose success body is not compared, with the reason. */
   looseBodies?: Record<number, string>;
