@@ -148,6 +148,11 @@ t.test('compareEvents', async (t) => {
     t.notOk(compareEvents(a, sip, { tolerance: { duration_ms: 100 } }).ok);
     t.ok(compareEvents(a, sip, { fields: { ChannelDtmfReceived: ['digit'] } }).ok);
 
+    const swapped = clone(a);
+    [swapped[4], swapped[5]] = [swapped[5], swapped[4]];
+    t.ok(compareEvents(a, swapped, { eitherOrder: [['ChannelDtmfReceived', 'ChannelDtmfReceived']] }).ok, 'a racy pair in either order');
+    t.notOk(compareEvents(a, swapped, { eitherOrder: [['ChannelDtmfReceived', 'PlaybackStarted']] }).ok, 'other pairs keep their order');
+
     const b = loadTrace('b-queue-bridge').events;
     const reordered = clone(b);
     for (const e of reordered) e.bridge?.channels.reverse();

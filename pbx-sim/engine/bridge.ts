@@ -21,9 +21,12 @@ export class Bridge {
     this.creationtime = astTime(now);
   }
 
+  /** Set while a party leaves a softmix bridge: Asterisk switches back to simple_bridge only after reporting it. */
+  lingerSoftmix = false;
+
   get technology(): string {
     if (this.type === 'holding') return 'holding_bridge';
-    return this.members.length + this.recorders.length > 2 ? 'softmix' : 'simple_bridge';
+    return this.lingerSoftmix || this.members.length + this.recorders.length > 2 ? 'softmix' : 'simple_bridge';
   }
 
   toJson(): BridgeJson {

@@ -46,9 +46,11 @@ export class Bridges {
     if (!b) return;
     if (b.type !== 'holding' && ch.vars.get('BRIDGEPEER')) this.w.setVar(ch, 'BRIDGEPEER', '');
     memberLeaving(this.w, b, ch);
+    b.lingerSoftmix = b.technology === 'softmix';
     b.members.splice(b.members.indexOf(ch), 1);
     ch.bridge = undefined;
     this.w.emitChannelBridge(ch, b, 'ChannelLeftBridge');
+    b.lingerSoftmix = false;
     this.refreshPeers(b);
   }
 
@@ -109,8 +111,18 @@ export class Bridges {
         if (ch.connected.name !== id.name || ch.connected.number !== id.number) {
           ch.connected = { ...id };
           this.w.emitChannel(ch, 'ChannelConnectedLine');
+          passConnectedLineThroughLocal(ch);
         }
       }
     }
   }
+}
+
+/** A Local half's new connected line becomes the other half's caller id, reported with that half's next snapshot. */
+function passConnectedLineThroughLocal(ch: Channel): void {
+  const other = ch.peer;
+  if (!other || other.destroyed || (ch.kind !== 'local1' && ch.kind !== 'local2')) return;
+  if (other.caller.name === ch.connected.name && other.caller.number === ch.connected.number) return;
+  other.caller = { ...ch.connected };
+  other.callerIdPending = true;
 }

@@ -42,7 +42,7 @@ export class Calls {
     this.dialEvent(ch, 'ANSWER', o.dialstring);
     if (o.app) {
       if (ch.stasisApp) return; // created with /channels/create: already in Stasis
-      if (!this.w.enterStasis(ch, o.app, o.appArgs)) this.hangupQuietly(ch, 16);
+      if (!this.w.originatedIntoStasis(ch, o.app, o.appArgs)) this.hangupQuietly(ch, 16);
     } else if (o.context) {
       runDialplan(this.e, ch, { context: o.context, exten: o.extension ?? 's', priority: o.priority ?? 1, label: o.label }) || this.hangupQuietly(ch, 0);
     }
@@ -151,6 +151,7 @@ export class Calls {
     if (ch.hangupRequested) return;
     const soft = { cause: 32, soft: true };
     const peer = ch.peer;
+    if (ch.kind === 'local1' && peer && peer.stasisApp && !ch.originate) { this.farEndHungUp(ch, peer, cause); return; }
     if (ch.kind === 'local1' && peer) {
       const wasRinging = !!ch.originate;
       if (wasRinging) ch.originate!.timer?.cancel();
@@ -199,6 +200,23 @@ export class Calls {
   private endFarHalf(peer: Channel, cause: number): void {
     this.w.emitChannel(peer, 'ChannelHangupRequest', { cause: 16, soft: true });
     this.w.destroy(peer, cause);
+  }
+
+  /**
+   * DELETE of the ;1 half while the ;2 half is in Stasis (the caller hanging up in g..l): ;1 goes at once, and ;2 is
+   * torn down as a hang-up from the far end: one request (cause 16) the app sees, bridge left, snoops ended,
+   * StasisEnd, then a soft request only subscribeAll apps see.
+   */
+  private farEndHungUp(ch: Channel, peer: Channel, cause: number): void {
+    teardown(this.e, ch, { cause: 32, soft: true }, cause, undefined, {
+      beforeDestroy: () => {
+        this.w.emitChannel(ch, 'ChannelHangupRequest', { cause: 16, soft: true });
+        this.w.emitChannel(peer, 'ChannelHangupRequest', { cause: 16 });
+      },
+    });
+    teardown(this.e, peer, null, 16, undefined, {
+      beforeDestroy: () => this.w.emitChannel(peer, 'ChannelHangupRequest', { cause: 16, soft: true }),
+    });
   }
 
   continueInDialplan(ch: Channel, p: { context?: string; extension?: string; priority?: number; label?: string }): void {

@@ -58,6 +58,10 @@ export class Channel {
   snoopOf?: Channel;
   /** Set by whoever runs dialplan on the channel, so hang-up can stop it. */
   dialplanStop?: () => void;
+  /** An originated channel runs Stasis() in place of AppDial2; ChannelDestroyed shows AppDial2 again. */
+  dialplanBeforeStasis?: { app_name: string; app_data: string };
+  /** Caller id changed without a snapshot of its own (Local pair): ChannelCallerId follows the next snapshot. */
+  callerIdPending = false;
   /** Called by the engine once the channel is gone (used by originate waiters). */
   readonly onDestroy: Array<() => void> = [];
   answeredAt?: number;

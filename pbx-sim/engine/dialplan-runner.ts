@@ -3,6 +3,8 @@ import type { TimerHandle } from './clock.js';
 import { findExten, type Step } from './dialplan.js';
 import type { Engine } from './engine.js';
 
+const ANSWER_WAIT_MS = 500;
+
 /** Where a channel's dialplan resumes. */
 export interface Location { context: string; exten: string; priority: number; label?: string }
 
@@ -52,7 +54,7 @@ function exec(e: Engine, ch: Channel, st: Step, next: () => void, wait: (ms: num
       let done = false;
       const go = () => { if (done) return; done = true; peer.onMediaOut = undefined; next(); };
       peer.onMediaOut = () => wait(0, go);
-      wait(500, go);
+      wait(ANSWER_WAIT_MS, go);
       return;
     }
     case 'Wait': wait(Number(args[0] || 0) * 1000, next); return;

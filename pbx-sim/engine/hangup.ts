@@ -38,15 +38,19 @@ export function teardown(e: Engine, ch: Channel, req: HangupRequestFields | null
   if (req) e.w.emitChannel(ch, 'ChannelHangupRequest', { ...req });
   e.recorders.targetGone(`channel:${ch.id}`);
   if (ch.bridge && ch.bridge.type !== 'holding' && ch.vars.get('BRIDGEPEER')) e.w.setVar(ch, 'BRIDGEPEER', '');
+  if (ch.bridge && ch.bridge.type !== 'holding' && ch.vars.get('BRIDGEPVTCALLID')) e.w.setVar(ch, 'BRIDGEPVTCALLID', '');
   hooks.beforeLeave?.();
   e.media.abortAll(ch);
+  let emptied: string | undefined;
   if (ch.bridge) {
     const b = ch.bridge;
     e.bridges.leave(ch, 'hangup');
-    if (!b.members.length) e.recorders.targetGone(`bridge:${b.id}`);
+    if (!b.members.length) emptied = b.id;
   }
   e.w.leaveStasis(ch);
-  // The snoops notice their target is gone only after its StasisEnd (h, j).
+  // The bridge recorder, left alone, is kicked out: its RecordingFinished follows the last member's StasisEnd.
+  if (emptied) e.recorders.targetGone(`bridge:${emptied}`);
+  // Snoops end once their target has left Stasis (its StasisEnd comes first in the traces).
   for (const snoop of [...ch.snoops]) endSnoopOnTargetGone(e, snoop);
   hooks.beforeDestroy?.();
   e.w.destroy(ch, finalCause, techCause);

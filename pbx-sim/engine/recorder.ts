@@ -22,6 +22,7 @@ export class Recorders {
     const ifExists = p.ifExists ?? 'fail';
     if (!['fail', 'overwrite', 'append'].includes(ifExists)) throw new AriError(400, 'ifExists invalid'); // not traced
     if (this.w.liveRecordings.has(p.name) || (ifExists === 'fail' && this.w.stored.exists(p.name))) {
+      if (this.w.liveRecordings.has(p.name)) this.briefRecorder(targetUri);
       throw new AriError(409, `Recording '${p.name}' already exists and can not be overwritten`);
     }
     const rec = new LiveRecording(p.name, p.format, targetUri, {
@@ -48,6 +49,19 @@ export class Recorders {
     if (rec.opts.maxDurationSeconds > 0) rec.timer = this.w.clock.after(rec.opts.maxDurationSeconds * 1000, () => this.finish(rec, 'done'));
     this.armSilence(rec);
     return created;
+  }
+
+  /**
+   * A bridge recording whose name is taken still dials its Recorder into the bridge before the name check fails it:
+   * the members' BRIDGEPEER lists it, then drops it again, before the 409.
+   */
+  private briefRecorder(targetUri: string): void {
+    const [kind, id] = splitTarget(targetUri);
+    const b = kind === 'bridge' ? this.w.bridges.get(id) : undefined;
+    if (!b) return;
+    const marker = `\0duplicate-${this.recorderSeq++}`;
+    this.bridges.addRecorder(b, `Recorder/ARI-${this.w.nextLocalSuffix()};2`, marker);
+    this.bridges.removeRecorder(b, marker);
   }
 
   get(name: string): LiveRecording {

@@ -62,7 +62,7 @@ export class SipChannels {
     this.e.calls.dialEvent(ch, 'ANSWER', o.dialstring);
     if (talks) ch.speech.push({ start: w.clock.now(), end: Infinity });
     if (o.app) {
-      if (!ch.stasisApp && !w.enterStasis(ch, o.app, o.appArgs)) teardown(this.e, ch, null, 16);
+      if (!ch.stasisApp && !w.originatedIntoStasis(ch, o.app, o.appArgs)) teardown(this.e, ch, null, 16);
     } else if (o.context) {
       runDialplan(this.e, ch, { context: o.context, exten: o.extension ?? 's', priority: o.priority ?? 1, label: o.label })
         || teardown(this.e, ch, null, 0);

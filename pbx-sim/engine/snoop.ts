@@ -19,12 +19,16 @@ export function snoop(e: Engine, target: Channel, p: { spy?: string; whisper?: s
   ch.dialplan = { context: 'default', exten: 's', priority: 1, app_name: '', app_data: '' };
   ch.snoopOf = target;
   target.snoops.add(ch);
-  ch.onDestroy.push(() => target.snoops.delete(ch));
+  // Each audiohook (spy, whisper) detaching from a bridged target makes the bridge re-announce its peers once.
+  const hooks = (spy !== 'none' ? 1 : 0) + (whisper !== 'none' ? 1 : 0);
+  ch.onDestroy.push(() => {
+    target.snoops.delete(ch);
+    if (!target.destroyed && !target.hangupRequested) for (let i = 0; i < hooks; i++) reannouncePeers(e, target);
+  });
   // Attaching a snoop re-announces the bridge peers of the snooped channel's bridge.
   reannouncePeers(e, target);
-  // The snoop runs Stasis() as its only application: its StasisStart shows it (h, j).
-  ch.dialplan.app_name = 'Stasis';
-  ch.dialplan.app_data = p.appArgs ? `${p.app},${p.appArgs}` : p.app;
+  // The snoop runs Stasis() as a dialplan application: StasisStart shows it in the channel's dialplan.
+  w.setDialplan(ch, 'Stasis', p.appArgs ? `${p.app},${p.appArgs}` : p.app);
   w.enterStasis(ch, p.app, splitArgs(p.appArgs));
   return ch;
 }

@@ -103,6 +103,14 @@ export class World {
     ch.state = state;
     if (state === 'Up' && ch.answeredAt === undefined) ch.answeredAt = this.clock.now();
     this.emitChannel(ch, 'ChannelStateChange');
+    this.flushCallerId(ch);
+  }
+
+  /** A snapshot of the channel went out: a caller id change it carries is reported after it, as Asterisk does. */
+  flushCallerId(ch: Channel): void {
+    if (!ch.callerIdPending) return;
+    ch.callerIdPending = false;
+    this.emitChannel(ch, 'ChannelCallerId', { caller_presentation: 0, caller_presentation_txt: 'Presentation Allowed, Not Screened' });
   }
 
   setVar(ch: Channel, variable: string, value: string): void {
@@ -115,6 +123,15 @@ export class World {
     ch.dialplan.app_name = appName;
     ch.dialplan.app_data = appData;
     this.emitChannel(ch, 'ChannelDialplan', { dialplan_app: appName, dialplan_app_data: appData });
+    this.flushCallerId(ch);
+  }
+
+  /** An originated channel handed to an app: Stasis() takes AppDial2's place (no ChannelDialplan) until the end. */
+  originatedIntoStasis(ch: Channel, app: string, args: string[]): boolean {
+    ch.dialplanBeforeStasis ??= { app_name: ch.dialplan.app_name, app_data: ch.dialplan.app_data };
+    ch.dialplan.app_name = 'Stasis';
+    ch.dialplan.app_data = [app, ...args].join(',');
+    return this.enterStasis(ch, app, args);
   }
 
   // ---- Stasis ---------------------------------------------------------------------------------------------
@@ -200,7 +217,11 @@ export class World {
     if (ch.ranDialplan && !ch.stasisApp) { ch.dialplan.app_name = ''; ch.dialplan.app_data = ''; }
     const extra: Record<string, unknown> = { cause, cause_txt: CAUSE_TEXT[cause] ?? 'Unknown' };
     if (techCause !== undefined) extra.tech_cause = techCause;
+    // Its last snapshot: an originated channel shows AppDial2 again, one that ran dialplan shows no application.
+    if (ch.dialplanBeforeStasis) Object.assign(ch.dialplan, ch.dialplanBeforeStasis);
+    else if (ch.kind === 'local2' || ch.kind === 'snoop' || ch.kind === 'trunk') Object.assign(ch.dialplan, { app_name: '', app_data: '' });
     this.emitChannel(ch, 'ChannelDestroyed', extra);
+    this.flushCallerId(ch);
     this.channels.delete(ch.id);
     this.phones.release(ch);
     for (const app of this.apps.all.values()) app.channelIds.delete(ch.id);

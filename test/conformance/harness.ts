@@ -12,6 +12,8 @@ export interface ConformanceOptions {
   ignoreTypes?: string[];
   /** Event types whose interleaving across channels Asterisk itself varies (see compare.ts); cite the evidence. */
   interleaving?: string[];
+  /** Adjacent event types Asterisk emits in either order (say why at the call site). */
+  eitherOrder?: Array<[string, string]>;
   tolerance?: Record<string, number>;
   /** REST exchanges (by seq) whose success body is not compared, with the reason. */
   looseBodies?: Record<number, string>;

@@ -10,6 +10,11 @@ export interface CompareOptions {
   fields?: FieldMap;
   /** Numeric paths compared with a tolerance, e.g. `{ duration_ms: 40 }` for SIP DTMF. */
   tolerance?: Record<string, number>;
+  /**
+   * Pairs of event types Asterisk emits from different threads, so that two adjacent events of these types come in
+   * either order (the traces show both): such a pair matches when it matches swapped.
+   */
+  eitherOrder?: Array<[string, string]>;
   /** Set false when both sequences are already normalised. Default true. */
   normalise?: boolean;
   normaliseOptions?: NormaliseOptions;
@@ -85,6 +90,19 @@ function pad(s: string, w: number): string {
   return s.length >= w ? `${s.slice(0, w - 1)}…` : s + ' '.repeat(w - s.length);
 }
 
+/** Swaps an expected racy pair in place where the actual sequence has exactly that pair the other way round. */
+function alignRacyPairs(exp: Projected[], act: Projected[], pairs: Array<[string, string]>, tolerance: Record<string, number>): void {
+  const racy = (x: string, y: string) => pairs.some(([p, q]) => (p === x && q === y) || (p === y && q === x));
+  const same = (x: Projected | undefined, y: Projected | undefined) => !!x && !!y && fieldDiffs(x, y, tolerance).length === 0;
+  for (let i = 0; i + 1 < exp.length; i++) {
+    if (!racy(exp[i].type, exp[i + 1].type) || same(exp[i], act[i])) continue;
+    if (same(exp[i], act[i + 1]) && same(exp[i + 1], act[i])) {
+      [exp[i], exp[i + 1]] = [exp[i + 1], exp[i]];
+      i++;
+    }
+  }
+}
+
 /**
  * Compares in order; extra or missing events are failures. Both sides are normalised
  * independently (ids numbered by first appearance), then projected on the fields that matter.
@@ -101,6 +119,7 @@ export function compareEvents(expected: AriEvent[], actual: AriEvent[], opts: Co
   };
   const exp = prep(expected);
   const act = prep(actual);
+  if (opts.eitherOrder?.length) alignRacyPairs(exp, act, opts.eitherOrder, tolerance);
 
   const rowDiffers = (i: number): boolean =>
     !exp[i] || !act[i] || fieldDiffs(exp[i], act[i], tolerance).length > 0;
