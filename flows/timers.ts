@@ -64,3 +64,14 @@ export class ManualTimers implements Timers {
     this.t = until;
   }
 }
+
+/** Real timers running `scale` times faster, to match a simulator whose clock runs at SIM_TIME_SCALE (tests, demo). */
+export function scaledTimers(scale: number): Timers {
+  if (!(scale > 0)) throw new Error(`time scale must be > 0, got ${scale}`);
+  const t0 = performance.now();
+  return {
+    now: () => t0 + (performance.now() - t0) * scale,
+    setTimer: (ms, fn) => setTimeout(fn, ms / scale),
+    clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  };
+}

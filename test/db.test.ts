@@ -1,7 +1,8 @@
 // Applies the migrations to a throwaway database on the real PostgreSQL and checks the result.
+import { readdirSync } from 'node:fs';
 import t from 'tap';
 import pino from 'pino';
-import { createOrm, migrateUp, recordSystemEvent } from '../lib/db.js';
+import { createOrm, migrateUp, MIGRATIONS_DIR, recordSystemEvent } from '../lib/db.js';
 import { SystemEvent } from '../lib/entities/system-event.js';
 import { dropPostgresDatabase, ensurePostgresDatabase, pgQuery } from '../lib/services.js';
 
@@ -22,7 +23,9 @@ t.test('migrations create system_event, and a second run applies nothing', async
   const orm = await createOrm(url);
   t.teardown(() => orm.close(true));
   const applied = await migrateUp(orm, log);
-  t.same(applied, ['Migration20251126000000_system_event'], 'the first migration ran');
+  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
+  t.same(applied, files, 'every migration ran, in name order');
+  t.equal(applied[0], 'Migration20251126000000_system_event');
   t.same(await migrateUp(orm, log), [], 'nothing pending the second time');
 
   const cols = await pgQuery<{ column_name: string; data_type: string; is_nullable: string; column_default: string | null }>(

@@ -17,14 +17,14 @@ export class HoldingQueue implements Acd {
   constructor(private readonly rest: AriRest, private readonly o: HoldingQueueOptions) {}
 
   async enqueue(port: AriCallPort, req: QueueRequest): Promise<QueueResult> {
-    const started = port.now();
+    const started = port.clock();
     const announce = req.announce ?? this.o.defaultAnnouncement;
     try {
-      while (port.now() - started < req.maxWaitMs) {
+      while (port.clock() - started < req.maxWaitMs) {
         await this.rest.startMoh(port.channelId).catch(() => undefined);
-        const left = req.maxWaitMs - (port.now() - started);
+        const left = req.maxWaitMs - (port.clock() - started);
         await port.wait(Math.min(this.o.announceEveryMs, left));
-        if (port.now() - started >= req.maxWaitMs) break;
+        if (port.clock() - started >= req.maxWaitMs) break;
         await this.rest.stopMoh(port.channelId).catch(() => undefined);
         await port.play(announce, { interruptible: false });
       }

@@ -19,7 +19,7 @@ import type { Log } from '../../lib/proc.js';
 import { callEventsKey } from './emitter.js';
 import { parseCallEvent } from './events.js';
 import { counter } from './metrics.js';
-import { applyEventBatch, closeStaleCalls, isPermanentError, type StreamEvent } from './store.js';
+import { applyEventBatch, closeStaleCalls, isPermanentError, type HeldEntry, type StreamEvent } from './store.js';
 
 export const DEFAULT_GROUP = 'call-records';
 export const deadLetterKey = (keyPrefix: string) => `${callEventsKey(keyPrefix)}:dead`;
@@ -36,7 +36,11 @@ export interface CallRecordApplierOptions {
   batchSize?: number;
   /** How long one read waits for new events. Default 2,000 ms. */
   blockMs?: number;
-  /** How long a missing seq is waited for before later events apply without it. Default 30 s. */
+  /**
+   * How long an event is held for a missing earlier seq before it applies without it. Default 120 s: longer than
+   * retryMaxMs and claimIdleMs, so a peer that is slow to retry, or dead and about to be claimed, applies (or hands
+   * over) the missing events first.
+   */
   gapWaitMs?: number;
   /** How often held events are looked at again. Default 500 ms. */
   holdRetryMs?: number;
@@ -82,7 +86,7 @@ export function startCallRecordApplier(opts: CallRecordApplierOptions): CallReco
   const consumer = opts.consumer ?? `${os.hostname()}-${process.pid}`;
   const batchSize = opts.batchSize ?? 200;
   const blockMs = opts.blockMs ?? 2_000;
-  const gapWaitMs = opts.gapWaitMs ?? 30_000;
+  const gapWaitMs = opts.gapWaitMs ?? 120_000;
   const holdRetryMs = opts.holdRetryMs ?? 500;
   const claimIdleMs = opts.claimIdleMs ?? 60_000;
   const retryInitialMs = opts.retryInitialMs ?? 200;
@@ -120,8 +124,9 @@ export function startCallRecordApplier(opts: CallRecordApplierOptions): CallReco
   let pendingDueAt: number | null = 0;
   let nextClaimAt = 0;
   let nextSweepAt = Date.now() + sweepEveryMs;
-  let heldCalls = new Set<string>();
-  const heldIds = new Set<string>();
+  // Entries left pending for a missing earlier seq, by stream id (the gap wait counts from `since`).
+  const held = new Map<string, HeldEntry>();
+  let seenHeld: Set<string> | null = null;
   let wake: (() => void) | null = null;
 
   const sleep = (ms: number) =>
@@ -163,7 +168,7 @@ export function startCallRecordApplier(opts: CallRecordApplierOptions): CallReco
   async function ack(ids: string[]): Promise<void> {
     if (!ids.length) return;
     await redis.multi().xack(key, group, ...ids).xdel(key, ...ids).exec();
-    for (const id of ids) heldIds.delete(id);
+    for (const id of ids) held.delete(id);
   }
 
   async function deadLetter(items: { id: string; json: string; error: string }[]): Promise<void> {
@@ -189,7 +194,7 @@ export function startCallRecordApplier(opts: CallRecordApplierOptions): CallReco
     for (let attempt = 0; attempt < groups.length; attempt++) {
       const part = groups[attempt];
       try {
-        const r = await applyEventBatch(opts.orm, part, { gapWaitMs, heldBefore: heldCalls });
+        const r = await applyEventBatch(opts.orm, part, { gapWaitMs, held });
         stats.batches++;
         stats.applied += r.applied;
         stats.duplicates += r.duplicates;
@@ -198,10 +203,12 @@ export function startCallRecordApplier(opts: CallRecordApplierOptions): CallReco
         m.duplicates.inc(r.duplicates);
         m.gaps.inc(r.gapsSkipped);
         if (r.gapsSkipped) log.warn({ gaps: r.gapsSkipped }, 'call events applied past missing seqs (events were lost upstream)');
-        // Only a pending pass sees every held entry, so only it may forget a call (it rebuilds the set).
-        for (const c of r.heldCalls) heldCalls.add(c);
-        for (const id of r.held) heldIds.add(id);
-        stats.held = heldIds.size;
+        const now = Date.now();
+        for (const { id, event } of r.held) {
+          if (!held.has(id)) held.set(id, { callId: event.callId, seq: event.seq, since: now });
+          seenHeld?.add(id);
+        }
+        stats.held = held.size;
         await ack(r.done);
         if (r.held.length) pendingDueAt = Math.min(pendingDueAt ?? Infinity, Date.now() + holdRetryMs);
       } catch (e) {
@@ -237,17 +244,22 @@ export function startCallRecordApplier(opts: CallRecordApplierOptions): CallReco
   // Our own pending list, page by page: held events and anything a failed batch left unacknowledged.
   async function pendingPass(): Promise<void> {
     pendingDueAt = null;
-    heldIds.clear();
-    heldCalls = new Set();
-    let cursor = '0';
-    while (!stopping) {
-      const page = await read(cursor);
-      if (!page.length) break;
-      await processBatch(page);
-      cursor = page[page.length - 1][0];
-      if (page.length < batchSize) break;
+    seenHeld = new Set();
+    try {
+      let cursor = '0';
+      while (!stopping) {
+        const page = await read(cursor);
+        if (!page.length) break;
+        await processBatch(page);
+        cursor = page[page.length - 1][0];
+        if (page.length < batchSize) break;
+      }
+      // Held entries no longer pending (claimed by a peer, deleted) are forgotten.
+      for (const id of held.keys()) if (!seenHeld.has(id)) held.delete(id);
+      stats.held = held.size;
+    } finally {
+      seenHeld = null;
     }
-    stats.held = heldIds.size;
   }
 
   async function claimIdle(): Promise<void> {

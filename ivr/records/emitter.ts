@@ -1,7 +1,7 @@
 // The call path's only way to the call records: `emit()` puts an event in a bounded local buffer and returns; a
 // background pump appends buffered events to a Redis stream (XADD `<prefix>:call-events`) in order, pipelined.
 // While Redis is unreachable the buffer holds events and the pump retries with backoff, so a short outage delays
-// records and loses nothing. The buffer is bounded so an long outage cannot eat the controller's memory: past
+// records and loses nothing. The buffer is bounded so a long outage cannot eat the controller's memory: past
 // `maxBuffer` it sheds the oldest path detail first (node_entered / node_left), keeping the events that make a
 // call's record exist and end (arrived, tagged, queued, answered, ended) as long as possible; every dropped event
 // is counted (hotline_call_events_dropped_total) and logged at error level (first drop at once, then at most
@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import type { Registry } from 'prom-client';
 import type { Log } from '../../lib/proc.js';
-import { adoptionSeq, type CallEvent, type CallEventBody } from './events.js';
+import { sessionSeqBase, type CallEvent, type CallEventBody } from './events.js';
 import { counter, gauge } from './metrics.js';
 
 /** The Redis stream the sink appends to and the applier consumes. */
@@ -147,8 +147,8 @@ export class CallEventSink implements CallEventEmitter {
   }
 
   /**
-   * A per-call emitter that numbers and timestamps events. `adopted: true` when this process takes over a call
-   * whose session it did not have: seqs restart above anything the lost session used, with an `adopted` event.
+   * A per-call emitter that numbers and timestamps events; one per call session. `adopted: true` when this process
+   * resumes a call it did not start without emitting `arrived`: the session then opens with an `adopted` event.
    */
   forCall(callId: string, opts: { adopted?: boolean; clock?: () => number } = {}): CallRecorder {
     return new CallRecorder(this, callId, opts);
@@ -296,7 +296,18 @@ export class CallEventSink implements CallEventEmitter {
   }
 }
 
-/** Numbers and timestamps one call's events. Create one per call session (CallEventSink.forCall). */
+// The seq base comes from the wall clock, not the injected one (which only stamps `at`): it must order sessions
+// across processes. Within this process bases also strictly increase, a millisecond's worth apart at least.
+let lastBase = 0;
+function nextSessionBase(): number {
+  lastBase = Math.max(sessionSeqBase(Date.now()), lastBase + 1000);
+  return lastBase;
+}
+
+/**
+ * Numbers and timestamps one call's events. Create one per call session (CallEventSink.forCall); seqs start at
+ * sessionSeqBase(now), so a session in a new process continues above the one it replaces.
+ */
 export class CallRecorder {
   private seq: number;
   private readonly clock: () => number;
@@ -307,11 +318,11 @@ export class CallRecorder {
     opts: { adopted?: boolean; clock?: () => number } = {},
   ) {
     this.clock = opts.clock ?? Date.now;
-    this.seq = opts.adopted ? adoptionSeq(this.clock()) - 1 : 0;
+    this.seq = nextSessionBase() - 1;
     if (opts.adopted) this.emit({ type: 'adopted' });
   }
 
-  /** The seq of the last event emitted (0 before the first). */
+  /** The seq of the last event emitted. */
   get lastSeq(): number {
     return this.seq;
   }

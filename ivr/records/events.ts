@@ -2,7 +2,9 @@
 // CallEventSink, emitter.ts) and the applier (applier.ts) folds them into one call_record row per call.
 // Every event carries the call id (the ARI channel id of the inbound leg), a per-call `seq` that increases by one
 // per event, and `at` (ISO 8601, when it happened on the controller). `seq` is what makes applying idempotent:
-// the applier stores the last seq it applied per call and ignores anything at or below it.
+// the applier stores the last seq it applied per call and ignores anything at or below it. A session numbers its
+// events from sessionSeqBase() (wall-clock based), so a controller that takes over a call after a restart
+// continues above whatever the lost session used without having to know it.
 import { z } from 'zod';
 
 export const SERVICE_LINES = ['consultation', 'application', 'appointment', 'supervision', 'complaint', 'operator'] as const;
@@ -38,18 +40,18 @@ export type SurveyRating = 1 | 2 | 3;
 
 interface EventBase {
   callId: string;
-  /** 1, 2, 3, ... per call; an adopting controller restarts from adoptionSeq() (see `adopted`). */
+  /** Consecutive per session, from sessionSeqBase(); a later session (adoption) starts higher. */
   seq: number;
   /** ISO 8601 time the event happened. */
   at: string;
 }
 
 export type CallEventBody =
+  /** First event of a session (the applier accepts it across a seq gap: nothing of the session precedes it). */
   | { type: 'arrived'; callerNumber: string; calledNumber: string; flowName: string; flowRevision: number }
   /**
-   * A controller took over a call whose session it did not have (restart, another instance). It cannot know the
-   * lost session's last seq, so it starts a new, larger run of seqs; the applier accepts this event across the
-   * gap instead of waiting for events that died with the old process.
+   * First event of a session that took over a call it did not start (controller restart, another instance) and
+   * resumes it without a new `arrived`. Accepted across the gap left by events that died with the old process.
    */
   | { type: 'adopted' }
   | { type: 'node_entered'; node: string; nodeType: string }
@@ -66,11 +68,11 @@ export type CallEventBody =
 export type CallEvent = EventBase & CallEventBody;
 export type CallEventType = CallEvent['type'];
 
-/** The seq an adopting controller starts from: above any seq a session started at 1 can reach, growing with time. */
-export function adoptionSeq(nowMs = Date.now()): number {
-  // microsecond-sized steps: two adoptions of the same call a millisecond apart still leave 1,000 seqs between them;
-  // ~1.8e15 today, well inside Number.MAX_SAFE_INTEGER (9e15) and PostgreSQL bigint.
-  return nowMs * 1000;
+/** Where a session's seqs start: above any earlier session's of the same call, as long as clocks agree to a second. */
+export function sessionSeqBase(nowMs = Date.now()): number {
+  // Microsecond-sized steps leave 1,000 seqs per elapsed millisecond between two sessions of one call; ~1.8e15
+  // today, well inside Number.MAX_SAFE_INTEGER (9e15) and PostgreSQL bigint.
+  return Math.floor(nowMs) * 1000;
 }
 
 // Schema for what the applier reads back from Redis: anything else (a bug, a foreign writer) is set aside, never

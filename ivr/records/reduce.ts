@@ -37,17 +37,27 @@ export interface CallRecordFields {
 
 const isServiceLine = (v: unknown): v is ServiceLine => typeof v === 'string' && (SERVICE_LINES as readonly string[]).includes(v);
 
-// Flows may write tag keys in either style (service_line, serviceLine); both fill the same column.
-const norm = (key: string) => key.replace(/_/g, '').toLowerCase();
+// Tag keys that fill a column. The flow nodes write line / topic / priority / rating / voicemail; the longer
+// names, in either style (service_line, serviceLine), are accepted too.
+const COLUMN_OF: Record<string, string> = {
+  line: 'serviceLine', serviceline: 'serviceLine',
+  topic: 'legalTopic', legaltopic: 'legalTopic',
+  priority: 'priority',
+  requestedagent: 'requestedAgent',
+  rating: 'surveyRating', surveyrating: 'surveyRating',
+  voicemail: 'voicemailRecording', voicemailrecording: 'voicemailRecording',
+};
+const RATING_WORDS: Record<string, number> = { satisfied: 1, basically_satisfied: 2, dissatisfied: 3 };
+const columnOf = (key: string) => COLUMN_OF[key.replace(/_/g, '').toLowerCase()];
 
 function applyTag(r: CallRecordFields, key: string, value: TagValue): void {
   r.tags = { ...r.tags, [key]: value };
-  switch (norm(key)) {
-    case 'serviceline':
+  switch (columnOf(key)) {
+    case 'serviceLine':
       // A value outside the closed set stays in tags only: the column (and the ledger) keep their contract.
       if (isServiceLine(value)) r.serviceLine = value;
       break;
-    case 'legaltopic':
+    case 'legalTopic':
       r.legalTopic = String(value);
       break;
     case 'priority': {
@@ -55,14 +65,18 @@ function applyTag(r: CallRecordFields, key: string, value: TagValue): void {
       if (Number.isInteger(n) && n >= 0) r.priority = n;
       break;
     }
-    case 'requestedagent':
+    case 'requestedAgent':
       r.requestedAgent = String(value);
       break;
-    case 'surveyrating': {
-      const n = Number(value);
+    case 'surveyRating': {
+      // The survey node tags words (满意 satisfied / 基本满意 basically_satisfied / 不满意 dissatisfied).
+      const n = RATING_WORDS[String(value)] ?? Number(value);
       if (n === 1 || n === 2 || n === 3) r.surveyRating = n;
       break;
     }
+    case 'voicemailRecording':
+      if (typeof value === 'string' && value) r.voicemailRecording = value;
+      break;
   }
 }
 

@@ -3,9 +3,12 @@
 //
 // Ordering rule, per call: events are applied in seq order, each only if seq == last_seq + 1. A seq at or below
 // last_seq is a duplicate (replay, retried XADD): acknowledged, changes nothing. A seq beyond a gap is held (left
-// unacknowledged in Redis) until the missing event turns up or the gap has been open `gapWaitMs` (the event was
-// shed by the sink, or died with a crashed controller); then the call's events up to it are applied and the gap
-// is counted. An `adopted` event crosses a gap at once unless this applier still holds earlier events of the call.
+// unacknowledged in Redis) until the missing event turns up, or until it has been held `gapWaitMs` while none of
+// the missing seqs is among the applier's held entries (the missing event was shed by the sink, or died with a
+// crashed controller); then the call's events up to it are applied and the gap is counted. The wait counts from
+// when the applier first held the event, not from when it reached Redis: after an outage everything is old, and
+// the missing events may be with another consumer that has not retried yet. A session's first event (`arrived`,
+// or `adopted` when a new controller took the call over) crosses its gap at once, under the same condition.
 import { LockMode, type MikroORM } from '@mikro-orm/postgresql';
 import { CallRecord } from '../../lib/entities/call-record.js';
 import type { CallEvent } from './events.js';
@@ -17,13 +20,19 @@ export interface StreamEvent {
   event: CallEvent;
 }
 
+/** An entry the applier holds (left pending) for a missing earlier seq. */
+export interface HeldEntry {
+  callId: string;
+  seq: number;
+  /** When the applier first held it (ms). */
+  since: number;
+}
+
 export interface BatchResult {
   /** Applied or duplicate: acknowledge. */
   done: string[];
-  /** Waiting for an earlier seq: leave pending. */
-  held: string[];
-  /** Calls that still have held events after this batch. */
-  heldCalls: Set<string>;
+  /** Waiting for an earlier seq: leave pending (the applier remembers them as HeldEntry). */
+  held: StreamEvent[];
   applied: number;
   duplicates: number;
   gapsSkipped: number;
@@ -47,8 +56,6 @@ export function isPermanentError(e: unknown): boolean {
   return typeof code === 'string' && /^(22|23)[0-9A-Z]{3}$/.test(code);
 }
 
-const streamMs = (id: string) => Number(id.slice(0, id.indexOf('-')));
-
 interface Plan {
   apply: StreamEvent[];
   duplicates: StreamEvent[];
@@ -56,13 +63,24 @@ interface Plan {
   gapsSkipped: number;
 }
 
-function plan(lastSeq: number, events: StreamEvent[], now: number, gapWaitMs: number, mayAdopt: boolean): Plan {
-  // Anything up to a gap that has waited long enough (or an adoption) goes in regardless of what is missing.
+interface GapPolicy {
+  now: number;
+  gapWaitMs: number;
+  held: ReadonlyMap<string, HeldEntry>;
+  /** Seqs of this call held by the applier outside this batch: a gap covering one of them is not a real gap. */
+  heldElsewhere: number[];
+}
+
+function plan(lastSeq: number, events: StreamEvent[], g: GapPolicy): Plan {
+  // The first seq above last_seq still waiting elsewhere bounds how far a gap may be jumped.
+  const limit = Math.min(Infinity, ...g.heldElsewhere.filter((q) => q > lastSeq));
+  // Anything up to an event held long enough (or a session's first) goes in regardless of what is missing.
   let forceUpTo = 0;
   for (const s of events) {
-    if (now - streamMs(s.id) >= gapWaitMs || (mayAdopt && s.event.type === 'adopted')) {
-      forceUpTo = Math.max(forceUpTo, s.event.seq);
-    }
+    const since = g.held.get(s.id)?.since;
+    const opensSession = s.event.type === 'arrived' || s.event.type === 'adopted';
+    const ripe = opensSession || (since !== undefined && g.now - since >= g.gapWaitMs);
+    if (ripe && s.event.seq < limit) forceUpTo = Math.max(forceUpTo, s.event.seq);
   }
   const p: Plan = { apply: [], duplicates: [], held: [], gapsSkipped: 0 };
   let last = lastSeq;
@@ -70,7 +88,8 @@ function plan(lastSeq: number, events: StreamEvent[], now: number, gapWaitMs: nu
     const seq = s.event.seq;
     if (seq <= last) p.duplicates.push(s);
     else if (seq === last + 1 || seq <= forceUpTo) {
-      if (seq !== last + 1) p.gapsSkipped++;
+      // A session's first event starts a new run of seqs: jumping to it is expected, not a sign of loss.
+      if (seq !== last + 1 && s.event.type !== 'arrived' && s.event.type !== 'adopted') p.gapsSkipped++;
       p.apply.push(s);
       last = seq;
     } else p.held.push(s);
@@ -81,14 +100,15 @@ function plan(lastSeq: number, events: StreamEvent[], now: number, gapWaitMs: nu
 /**
  * Applies `batch` in one transaction on a fresh EntityManager fork. Throws on database failure (nothing is
  * then acknowledged, so the caller retries) and PoisonEventError when an event cannot be folded in.
- * `heldBefore`: calls this applier already holds events for (their `adopted` must not jump the queue).
+ * `held`: the entries the applier holds (by stream id), from earlier batches and this one.
  */
 export async function applyEventBatch(
   orm: MikroORM,
   batch: StreamEvent[],
-  opts: { gapWaitMs: number; heldBefore?: ReadonlySet<string>; now?: number },
+  opts: { gapWaitMs: number; held?: ReadonlyMap<string, HeldEntry>; now?: number },
 ): Promise<BatchResult> {
   const now = opts.now ?? Date.now();
+  const held = opts.held ?? new Map<string, HeldEntry>();
   const byCall = new Map<string, StreamEvent[]>();
   for (const s of batch) {
     const list = byCall.get(s.event.callId);
@@ -96,16 +116,23 @@ export async function applyEventBatch(
     else byCall.set(s.event.callId, [s]);
   }
   for (const list of byCall.values()) list.sort((a, b) => a.event.seq - b.event.seq || (a.id < b.id ? -1 : 1));
-  const mayAdopt = (callId: string) => !opts.heldBefore?.has(callId);
+  const inBatch = new Set(batch.map((s) => s.id));
+  const elsewhere = new Map<string, number[]>();
+  for (const [id, h] of held) {
+    if (!inBatch.has(id) && byCall.has(h.callId)) elsewhere.set(h.callId, [...(elsewhere.get(h.callId) ?? []), h.seq]);
+  }
+  const gaps = (callId: string): GapPolicy => ({ now, gapWaitMs: opts.gapWaitMs, held, heldElsewhere: elsewhere.get(callId) ?? [] });
 
-  const result: BatchResult = { done: [], held: [], heldCalls: new Set(), applied: 0, duplicates: 0, gapsSkipped: 0 };
+  const result: BatchResult = { done: [], held: [], applied: 0, duplicates: 0, gapsSkipped: 0 };
   await orm.em.fork().transactional(async (em) => {
-    const ids = [...byCall.keys()];
+    const ids = [...byCall.keys()].sort();
     // Row locks serialise appliers working on the same call (several consumers, a claimed batch).
     const rows = new Map<string, CallRecord>();
     const lock = async (callIds: string[]) => {
       if (!callIds.length) return;
-      const found = await em.find(CallRecord, { callId: { $in: callIds } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      // Always in call_id order, so two appliers locking overlapping calls cannot deadlock each other.
+      const found = await em.find(CallRecord, { callId: { $in: callIds } },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { callId: 'asc' } });
       for (const r of found) rows.set(r.callId, r);
     };
     await lock(ids);
@@ -114,7 +141,7 @@ export async function applyEventBatch(
     const create: { callId: string; at: string }[] = [];
     for (const id of ids) {
       if (rows.has(id)) continue;
-      const p = plan(0, byCall.get(id)!, now, opts.gapWaitMs, mayAdopt(id));
+      const p = plan(0, byCall.get(id)!, gaps(id));
       if (p.apply.length) create.push({ callId: id, at: p.apply[0].event.at });
     }
     if (create.length) {
@@ -131,7 +158,7 @@ export async function applyEventBatch(
 
     for (const [callId, events] of byCall) {
       const row = rows.get(callId);
-      const p = plan(row?.lastSeq ?? 0, events, now, opts.gapWaitMs, mayAdopt(callId));
+      const p = plan(row?.lastSeq ?? 0, events, gaps(callId));
       if (!row && p.apply.length) throw new Error(`call ${callId}: record row missing after insert`);
       for (const s of p.apply) {
         try {
@@ -143,8 +170,7 @@ export async function applyEventBatch(
         row!.eventsApplied += 1;
       }
       result.done.push(...p.apply.map((s) => s.id), ...p.duplicates.map((s) => s.id));
-      result.held.push(...p.held.map((s) => s.id));
-      if (p.held.length) result.heldCalls.add(callId);
+      result.held.push(...p.held);
       result.applied += p.apply.length;
       result.duplicates += p.duplicates.length;
       result.gapsSkipped += p.gapsSkipped;

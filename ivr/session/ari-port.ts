@@ -50,7 +50,10 @@ export class AriCallPort implements CallPort {
   constructor(readonly call: CallInfo, readonly channelId: string, readonly d: PortDeps) {}
 
   get isEnded(): boolean { return this.ended; }
-  now(): number { return this.d.timers.now(); }
+  /** Wall-clock epoch ms (the hours node reads the date from it). */
+  now(): number { return Date.now(); }
+  /** The session clock that timeouts run on (scaled in tests). */
+  clock(): number { return this.d.timers.now(); }
 
   /** The call is over (hang-up, StasisEnd, transfer): release everything that waits. */
   end(): void {

@@ -51,6 +51,13 @@ export function conformance(scenario: string, opts: ConformanceOptions = {}): vo
 }
 
 function checkRest(t: Test, r: ReplayResult, opts: ConformanceOptions): void {
+  const problems = restProblems(r, opts);
+  t.same(problems, [], `REST answers of ${r.trace.scenario} match (${r.rest.length} requests)`);
+  t.equal(r.rest.length, r.trace.rest.length, 'every traced request was replayed');
+}
+
+/** Every way the replay's REST answers differ from Asterisk's: status, error body, success body shape and key fields. */
+export function restProblems(r: ReplayResult, opts: ConformanceOptions = {}): string[] {
   const nExp = createNormaliser(), nAct = createNormaliser();
   const problems: string[] = [];
   for (const x of r.rest) {
@@ -71,6 +78,5 @@ function checkRest(t: Test, r: ReplayResult, opts: ConformanceOptions): void {
       if (e !== undefined && JSON.stringify(e) !== JSON.stringify(a)) problems.push(`${what}: ${k} ${JSON.stringify(a)}, Asterisk's ${JSON.stringify(e)}`);
     }
   }
-  t.same(problems, [], `REST answers of ${r.trace.scenario} match (${r.rest.length} requests)`);
-  t.equal(r.rest.length, r.trace.rest.length, 'every traced request was replayed');
+  return problems;
 }
