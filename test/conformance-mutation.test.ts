@@ -2,13 +2,14 @@
 // (one event delivered late, one REST answer with another status) and the same comparison must fail.
 import t from 'tap';
 import { testSim } from './helpers/sim.js';
+import { conformanceDialplan } from '../pbx-sim/engine/dialplan.js';
 import { replay, type Target } from './conformance/replay.js';
 import { restProblems } from './conformance/harness.js';
 import { compareEvents } from './conformance/trace.js';
 import { AriError } from '../pbx-sim/engine/types.js';
 
 async function run(mutate: (sim: Awaited<ReturnType<typeof testSim>>) => void) {
-  const sim = await testSim({ timeScale: 5 });
+  const sim = await testSim({ timeScale: 5, dialplan: conformanceDialplan('hotline') });
   mutate(sim);
   const target: Target = {
     kind: 'sim', url: sim.url, user: 'hotline', password: 'hotline', app: 'hotline', scale: 5,

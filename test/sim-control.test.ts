@@ -61,7 +61,8 @@ t.test('a call while no app is connected fails Stasis and the dialplan fallback 
   await until(async () => (await call(sim, 'GET', `/sim/calls/${r.body.id}`)).body.hungUp, 'fallback to end the call');
   const c = await call(sim, 'GET', `/sim/calls/${r.body.id}`);
   t.equal(c.body.inStasis, false);
-  t.equal(c.body.cause, 16);
+  t.same(c.body.heard.map((h: any) => h.media), ['sound:hotline-unavailable', 'sound:hotline-callback-later'], 'an apology, never silence');
+  t.ok(c.body.heard.every((h: any) => h.finishedAt), 'each prompt played to its end');
 });
 
 t.test('desk phones: behaviours set through /sim/endpoints decide what an originate does', async (t) => {

@@ -42,7 +42,10 @@ function exec(e: Engine, ch: Channel, st: Step, next: () => void, wait: (ms: num
   const args = st.data.split(',');
   switch (st.app) {
     case 'NoOp': case 'Set': case 'Progress':
-      if (st.app === 'Set') { const [k, v = ''] = st.data.split('='); ch.vars.set(k, v); }
+      if (st.app === 'Set') {
+        const [k, v = ''] = st.data.split('=');
+        if (k === 'CHANNEL(language)') ch.language = v; else ch.vars.set(k, v);
+      }
       wait(0, next); return;
     case 'Answer': {
       const ringing = ch.state !== 'Up';
@@ -63,7 +66,10 @@ function exec(e: Engine, ch: Channel, st: Step, next: () => void, wait: (ms: num
       const dur = e.w.sounds.get(args[0], ch.language)?.durationMs;
       if (dur === undefined) { e.w.setVar(ch, 'PLAYBACKSTATUS', 'FAILED'); wait(0, next); return; }
       e.calls.talkToPeer(ch, dur);
-      wait(dur, () => { e.w.setVar(ch, 'PLAYBACKSTATUS', 'SUCCESS'); next(); });
+      // On the caller-facing channel (a trunk caller, or the ;2 half a Local caller dials) the caller hears it.
+      const heard = ch.kind === 'trunk' || ch.kind === 'local2' ? { media: `sound:${args[0]}`, startedAt: e.w.stamp() } as { media: string; startedAt: string; finishedAt?: string } : undefined;
+      if (heard) ch.heard.push(heard);
+      wait(dur, () => { if (heard) heard.finishedAt = e.w.stamp(); e.w.setVar(ch, 'PLAYBACKSTATUS', 'SUCCESS'); next(); });
       return;
     }
     case 'SendDTMF': {
@@ -82,6 +88,13 @@ function exec(e: Engine, ch: Channel, st: Step, next: () => void, wait: (ms: num
     case 'Busy': e.calls.localBusy(ch, 17, 'BUSY'); return;
     case 'Congestion': e.calls.localBusy(ch, 34, 'CONGESTION'); return;
     case 'Hangup': e.calls.dialplanHangup(ch, Number(args[0] || 16)); return;
+    case 'GotoIf': {
+      // Only the form the shipped dialplan uses: $["${VAR}" = "VALUE"]?label
+      const m = /^\$\["\$\{(\w+)\}" = "([^"]*)"\]\?([\w-]+)$/.exec(st.data);
+      if (m && (ch.vars.get(m[1]) ?? '') === m[2]) { goto({ context: ch.dialplan.context, exten: ch.dialplan.exten, priority: 0, label: m[3] }); return; }
+      wait(0, next);
+      return;
+    }
     case 'Goto': {
       const [a, b, c] = args;
       if (c !== undefined) goto({ context: a, exten: b, priority: Number(c) });

@@ -7,7 +7,19 @@ export type Dialplan = Record<string, Record<string, Step[]>>;
 
 const s = (app: string, data = '', label?: string): Step => ({ app, data, label });
 
+/**
+ * The simulated world's dialplan: hotline-in as deploy/asterisk/extensions.conf has it — when Stasis() fails (no
+ * controller connected) the caller hears an apology instead of silence — plus the test contexts.
+ */
 export function defaultDialplan(app: string): Dialplan {
+  const fallback = [s('Set', 'CHANNEL(language)=zh'), s('NoOp', 'inbound ${CALLERID(num)}'), s('Stasis', `${app},inbound`),
+    s('NoOp', 'STASISSTATUS=${STASISSTATUS}'), s('GotoIf', '$["${STASISSTATUS}" = "SUCCESS"]?done'), s('Answer'),
+    s('Playback', 'hotline-unavailable'), s('Playback', 'hotline-callback-later'), s('Hangup', '', 'done')];
+  return { ...conformanceDialplan(app), 'hotline-in': { '12348': fallback, '_X.': fallback } };
+}
+
+/** The dialplan the traces in shared/ari-traces were recorded with (deploy/asterisk/extensions-conformance.conf). */
+export function conformanceDialplan(app: string): Dialplan {
   return {
     'hotline-in': {
       // Priority 2 is Stasis, as in production. When the controller is down, Stasis() fails and the traced dialplan

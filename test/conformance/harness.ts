@@ -2,6 +2,7 @@
 // in-process, or against a real Asterisk when ARI_URL is set (with deploy/asterisk/extensions-conformance.conf loaded).
 import t, { type Test } from 'tap';
 import { testSim } from '../helpers/sim.js';
+import { conformanceDialplan } from '../../pbx-sim/engine/dialplan.js';
 import { PLANS } from './plans.js';
 import { replay, type ReplayResult, type Target } from './replay.js';
 import { compareEvents, createNormaliser, type FieldMap } from './trace.js';
@@ -28,7 +29,7 @@ export function conformance(scenario: string, opts: ConformanceOptions = {}): vo
     if (process.env.ARI_URL) {
       target = { kind: 'asterisk', url: process.env.ARI_URL, user: process.env.ARI_USER ?? 'hotline', password: process.env.ARI_PASSWORD ?? 'hotline', app: 'hotline', scale: 1 };
     } else {
-      const sim = await testSim({ timeScale: SCALE });
+      const sim = await testSim({ timeScale: SCALE, dialplan: conformanceDialplan('hotline') });
       close = () => sim.close();
       const control = async (method: string, path: string, body?: unknown) => {
         const res = await fetch(sim.url + path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
