@@ -48,6 +48,10 @@ function buildSchema(root: string) {
       z.enum(LOG_LEVELS).default('info'),
     ),
     DATA_DIR: optionalText(path.join(root, '.data')),
+    CENTRE_NAME: optionalText('某某县公共法律服务中心'),
+    CENTRE_HOURS: optionalText('mon-fri 08:30-12:00,14:00-17:30'),
+    IVR_FLOW: optionalText(path.join(root, 'flows', '12348.yaml')),
+    KEY_PREFIX: optionalText('hotline'),
   });
 }
 
@@ -65,6 +69,10 @@ export type Config = Readonly<{
     soundsDirs: readonly string[];
     recordingsDir: string;
   }>;
+  /** The centre's name (greeting) and opening hours (`mon-fri 08:30-12:00,14:00-17:30`; lib/calendar). */
+  centre: Readonly<{ name: string; hours: string }>;
+  /** The IVR flow first published from this file; Redis keys are prefixed so several hotlines can share a Redis. */
+  ivr: Readonly<{ flowFile: string; keyPrefix: string }>;
   logLevel: (typeof LOG_LEVELS)[number];
   dataDir: string;
   projectRoot: string;
@@ -118,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
       // Defaults under the project, not under DATA_DIR, as documented in the README.
       recordingsDir: absolute(root, e.SIM_RECORDINGS_DIR ?? path.join(root, '.data', 'sim-recordings')),
     }),
+    centre: Object.freeze({ name: e.CENTRE_NAME, hours: e.CENTRE_HOURS }),
+    ivr: Object.freeze({ flowFile: absolute(root, e.IVR_FLOW), keyPrefix: e.KEY_PREFIX }),
     logLevel: e.LOG_LEVEL,
     dataDir,
     projectRoot: root,

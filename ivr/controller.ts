@@ -7,7 +7,8 @@ import { AriConnection, type AriEvent } from './ari/connection.js';
 import { AriRest } from './ari/rest.js';
 import type { CallInfo } from './port.js';
 import { AriCallPort, type Acd, type Lookup } from './session/ari-port.js';
-import { FlowSession, type EndReason } from './session/session.js';
+import { FlowSession } from './session/session.js';
+import type { EndReason as RecordEndReason } from './records/events.js';
 import { SessionStateStore } from './session/state-store.js';
 import { Waiters } from './session/waiters.js';
 import { HoldingQueue } from './acd/holding-queue.js';
@@ -24,7 +25,8 @@ export interface CallRecorder {
   arrived(call: CallInfo, flow: { name: string; revision: number }): void;
   node(callId: string, e: { node: string; type: string; outcome?: string; option?: string; entries?: string[] }): void;
   tagged(callId: string, key: string, value: string | number | boolean): void;
-  ended(callId: string, reason: EndReason): void;
+  queued(callId: string, q: { serviceLine: string; legalTopic?: string; priority?: number; requestedAgent?: string }): void;
+  ended(callId: string, reason: RecordEndReason): void;
 }
 
 export interface ControllerOptions {
@@ -104,6 +106,7 @@ export class Controller {
     return new AriCallPort(info, channelId, {
       rest: this.rest, waiters: this.waiters, timers: this.timers, log: this.o.log, acd: this.acd, lookups: this.o.lookups ?? {},
       onTag: (k, v) => this.o.recorder.tagged(info.callId, k, v), lang: this.o.lang ?? 'zh',
+      onQueued: (q) => this.o.recorder.queued(info.callId, { serviceLine: q.line, legalTopic: q.topic, priority: q.priority, requestedAgent: q.requestedAgent }),
       playbackStartTimeoutMs: this.o.playbackStartTimeoutMs ?? 3000,
     });
   }
@@ -116,7 +119,16 @@ export class Controller {
         this.o.recorder.node(info.callId, { node, type });
       },
       nodeLeft: (node, type, outcome, option, entries) => this.o.recorder.node(info.callId, { node, type, outcome, option, entries }),
-      ended: (reason) => { this.calls.delete(info.callId); this.state.drop(info.callId); this.o.recorder.ended(info.callId, reason); },
+      ended: (reason) => {
+        this.calls.delete(info.callId);
+        this.state.drop(info.callId);
+        const v = live.session.vars;
+        // The record distinguishes how a call ended beyond the session's own view: abandoned while queued, a message.
+        const recorded: RecordEndReason = reason === 'caller_hangup' && port.inQueue ? 'abandoned_in_queue'
+          : reason === 'completed' && v.voicemail !== undefined ? 'voicemail'
+            : reason === 'completed' && v.afterHours === true ? 'after_hours' : reason;
+        this.o.recorder.ended(info.callId, recorded);
+      },
       rescue: (p) => this.rescue(p),
     }, this.o.log);
     this.calls.set(info.callId, live);

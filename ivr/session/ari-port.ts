@@ -24,6 +24,8 @@ export interface PortDeps {
   acd: Acd;
   lookups: Record<string, Lookup>;
   onTag: (key: string, value: string | number | boolean) => void;
+  /** The call entered a queue (for the call record's queued_at and line). */
+  onQueued: (req: QueueRequest) => void;
   /** Language folder of the prompts (sounds/<lang>/<id>.wav). */
   lang: string;
   /** No PlaybackStarted within this long: the prompt is treated as failed (never silence). */
@@ -196,9 +198,18 @@ export class AriCallPort implements CallPort {
     }
   }
 
-  enqueue(req: QueueRequest): Promise<QueueResult> {
+  /** True while the call waits in a queue: a hang-up then is an abandoned call. */
+  inQueue = false;
+
+  async enqueue(req: QueueRequest): Promise<QueueResult> {
     this.guard();
-    return this.untilEnd(this.d.acd.enqueue(this, req));
+    this.d.onQueued(req);
+    this.inQueue = true;
+    try {
+      return await this.untilEnd(this.d.acd.enqueue(this, req));
+    } finally {
+      this.inQueue = false;
+    }
   }
 
   async transfer(target: string): Promise<{ reason: 'transferred' } | { reason: 'failed'; message: string }> {
