@@ -124,7 +124,7 @@ export class Controller {
         this.state.drop(info.callId);
         const v = live.session.vars;
         // The record distinguishes how a call ended beyond the session's own view: abandoned while queued, a message.
-        const recorded: RecordEndReason = reason === 'caller_hangup' && port.inQueue ? 'abandoned_in_queue'
+        const recorded: RecordEndReason = reason === 'caller_hangup' && port.endedInQueue ? 'abandoned_in_queue'
           : reason === 'completed' && v.voicemail !== undefined ? 'voicemail'
             : reason === 'completed' && v.afterHours === true ? 'after_hours' : reason;
         this.o.recorder.ended(info.callId, recorded);

@@ -61,6 +61,7 @@ export class AriCallPort implements CallPort {
   end(): void {
     if (this.ended) return;
     this.ended = true;
+    this.endedInQueue = this.inQueue;
     for (const t of this.timers) this.d.timers.clearTimer(t);
     this.timers.clear();
     this.collector?.cancel('hangup');
@@ -200,6 +201,7 @@ export class AriCallPort implements CallPort {
 
   /** True while the call waits in a queue: a hang-up then is an abandoned call. */
   inQueue = false;
+  endedInQueue = false;
 
   async enqueue(req: QueueRequest): Promise<QueueResult> {
     this.guard();
