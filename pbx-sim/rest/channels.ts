@@ -53,7 +53,7 @@ export function channelRoutes(app: FastifyInstance, e: Engine): void {
   });
   route(app, 'POST', '/channels/:channelId/progress', (p) => { e.stasisChannel(p.path.channelId); return noContent(); });
   route(app, 'POST', '/channels/:channelId/dtmf', (p) => {
-    const ch = e.stasisChannel(p.path.channelId);
+    e.stasisChannel(p.path.channelId);
     if (!p.str('dtmf')) throw new AriError(400, 'DTMF is required'); // not traced
     return noContent(); // DTMF sent towards the caller: nothing comes back to the app
   });
