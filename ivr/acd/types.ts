@@ -1,0 +1,30 @@
+// Contracts between the ACD (ivr/acd/), the desk (agent-desk/) and presence. The ACD routes a queued caller to a
+// lawyer; presence lives in Redis so that several controllers and desks agree on who is free.
+
+export type PresenceState = 'offline' | 'ready' | 'not_ready' | 'ringing' | 'on_call' | 'wrap_up';
+
+export interface Agent {
+  staffNo: string;
+  name: string;
+  /** What the ACD rings, e.g. PJSIP/8001. */
+  endpoint: string;
+  /** Legal topic codes and dialects the lawyer covers. */
+  skills: string[];
+  dialects: string[];
+  /** Service lines answered; empty = all. */
+  lines: string[];
+  stars: number;
+}
+
+export interface AgentPresence { staffNo: string; state: PresenceState; reason?: string; since: number }
+
+/** Lawyers who may take calls (the staff table, cached). */
+export interface AgentDirectory {
+  agents(): Promise<Agent[]>;
+  byStaffNo(staffNo: string): Promise<Agent | undefined>;
+}
+
+/** The caller's open matter (首问负责): the lawyer who owns an open work order for this caller number, if any. */
+export interface FirstInquiry {
+  ownerFor(callerNumber: string): Promise<string | undefined>;
+}
