@@ -28,3 +28,16 @@ export interface AgentDirectory {
 export interface FirstInquiry {
   ownerFor(callerNumber: string): Promise<string | undefined>;
 }
+
+/**
+ * What the ACD tells the desk, published on the Redis channel `<KEY_PREFIX>:desk` (JSON), so that any desk process
+ * can push it to the lawyer's browser: the screen pop when a call is offered, then answered, then ended.
+ */
+export type DeskEvent =
+  | { type: 'offered'; staffNo: string; callId: string; callerNumber: string; line: string; topic?: string; priority: number;
+      green: boolean; requestedAgent?: string; ivrPath: Array<{ node: string; digits?: string }>; at: string }
+  | { type: 'answered'; staffNo: string; callId: string; at: string }
+  | { type: 'missed'; staffNo: string; callId: string; at: string }
+  | { type: 'ended'; staffNo: string; callId: string; at: string };
+
+export const deskChannel = (keyPrefix: string) => `${keyPrefix}:desk`;
