@@ -1,6 +1,7 @@
-// `hotline` command line: flow tools for authors and supervisors.
+// `hotline` command line: flow tools for authors and supervisors, desk accounts for admins.
 //   hotline flows lint <file...>                      file:line:col reason per problem; exit 1 if any, else "ok"
 //   hotline flows graph <file> [--format mermaid|svg] [--out <file>]
+//   hotline admin create|password ...                 desk accounts (agent-desk/admin-cli.ts)
 // Exit codes: 0 clean, 1 problems found, 2 wrong usage or unreadable file.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -10,7 +11,9 @@ import { formatProblem, loadFlow } from '../flows/load.js';
 
 const USAGE = `usage:
   hotline flows lint <file...>
-  hotline flows graph <file> [--format mermaid|svg] [--out <file>]`;
+  hotline flows graph <file> [--format mermaid|svg] [--out <file>]
+  hotline admin create --staff-no <工号> --name <姓名> [--role admin|supervisor|agent] [--password <pw>]
+  hotline admin password --staff-no <工号> [--password <pw>]`;
 
 interface Io { out(s: string): void; err(s: string): void }
 
@@ -74,8 +77,11 @@ function graph(args: string[], io: Io): number {
   return 0;
 }
 
-export function main(argv: string[], io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) }): number {
+/** Flow commands answer at once; `admin` needs the database, so it answers with a promise. */
+export function main(argv: string[], io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) }): number | Promise<number> {
   const [group, cmd, ...rest] = argv;
+  // Loaded on demand: linting a flow must not pull in the ORM and the desk.
+  if (group === 'admin') return import('../agent-desk/admin-cli.js').then((m) => m.adminMain([cmd, ...rest].filter((a) => a !== undefined), io));
   if (group === 'flows' && cmd === 'lint') return lint(rest, io);
   if (group === 'flows' && cmd === 'graph') return graph(rest, io);
   if (group === '--help' || group === '-h' || group === 'help') return (io.out(USAGE), 0);
@@ -85,5 +91,5 @@ export function main(argv: string[], io: Io = { out: (s) => console.log(s), err:
 
 // Run when executed as `node --import tsx bin/hotline.ts`; the bin/hotline.js shim and tests call main() themselves.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,0 +1,21 @@
+// What route plugins get from buildDesk: the shared services, never a global EntityManager (each request has its
+// own, `req.em`).
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../../config/index.js';
+import type { Handling } from '../handling.js';
+import type { LiveHub } from '../live.js';
+import type { DeskPresence } from '../presence.js';
+import type { SessionOptions, SessionStore } from '../sessions.js';
+
+export interface DeskDeps {
+  config: Config;
+  orm: MikroORM;
+  sessions: SessionStore;
+  sessionOptions: SessionOptions;
+  presence: DeskPresence;
+  handling: Handling;
+  live: LiveHub;
+  /** Set the cookie's Secure flag (the desk is served over HTTPS, directly or behind a proxy). */
+  secureCookie: boolean;
+  login: { max: number; timeWindowMs: number };
+}

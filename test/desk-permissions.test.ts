@@ -1,0 +1,125 @@
+// The permission matrix: every /api and /ws route of the desk, for an anonymous caller and each role, with the status
+// each must get. The desk's own list of routes is compared with the matrix both ways, so a route added without a
+// row here (or a row for a route that is gone) fails this test.
+import t from 'tap';
+import type { Role } from '../lib/entities/staff.js';
+import { PASSWORD, startDesk, type TestDesk } from './helpers/desk.js';
+
+type Who = 'anonymous' | Role;
+const WHO: Who[] = ['anonymous', 'agent', 'supervisor', 'admin'];
+/** The account each role uses. */
+const ACCOUNT: Record<Role, string> = { agent: 'lawyer1', supervisor: 'supervisor', admin: 'admin' };
+
+interface Row {
+  /** Builds a request that succeeds for an allowed role (fresh data per role, so order does not matter). */
+  request(who: Who): Promise<{ url: string; body?: unknown }>;
+  expect: Record<Who, number>;
+}
+
+let d: TestDesk;
+let workOrderId = '';
+
+const MATRIX: Record<string, Row> = {
+  'POST /api/login': {
+    request: async () => ({ url: '/api/login', body: { staffNo: 'lawyer2', password: PASSWORD } }),
+    expect: { anonymous: 200, agent: 200, supervisor: 200, admin: 200 },
+  },
+  'POST /api/logout': { request: async () => ({ url: '/api/logout' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 200 } },
+  'GET /api/me': { request: async () => ({ url: '/api/me' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 200 } },
+  'PUT /api/me/password': {
+    request: async () => ({ url: '/api/me/password', body: { currentPassword: PASSWORD, newPassword: PASSWORD } }),
+    expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 200 },
+  },
+  'GET /api/handling': { request: async () => ({ url: '/api/handling' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/staff': { request: async () => ({ url: '/api/staff' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 200 } },
+  'POST /api/staff': {
+    request: async (who) => ({ url: '/api/staff', body: { staffNo: `new-${who}`, name: '新律师', role: 'agent', password: 'long-enough-1' } }),
+    expect: { anonymous: 401, agent: 403, supervisor: 403, admin: 201 },
+  },
+  'PATCH /api/staff/:staffNo': {
+    request: async () => ({ url: '/api/staff/lawyer2', body: { stars: 4 } }),
+    expect: { anonymous: 401, agent: 403, supervisor: 403, admin: 200 },
+  },
+  'PUT /api/presence': { request: async () => ({ url: '/api/presence', body: { state: 'ready' } }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'PUT /api/presence/:staffNo': {
+    request: async () => ({ url: '/api/presence/lawyer2', body: { state: 'not_ready', reason: '会议' } }),
+    expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 },
+  },
+  'GET /api/presence': { request: async () => ({ url: '/api/presence' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'POST /api/work-orders': {
+    request: async (who) => {
+      await d.insertCall({ callId: `m-${who}`, callerNumber: '13800000001', agent: 'lawyer1', line: 'consultation' });
+      return { url: '/api/work-orders', body: { callId: `m-${who}`, serviceLine: 'consultation', matter: '欠薪', answer: '可申请劳动仲裁', disposition: 'resolved' } };
+    },
+    expect: { anonymous: 401, agent: 201, supervisor: 201, admin: 403 },
+  },
+  'PATCH /api/work-orders/:id': {
+    request: async () => ({ url: `/api/work-orders/${workOrderId}`, body: { answer: '补充答复' } }),
+    expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 },
+  },
+  'GET /api/work-orders/:id': { request: async () => ({ url: `/api/work-orders/${workOrderId}` }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/work-orders': { request: async () => ({ url: '/api/work-orders' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/work-orders/export.csv': { request: async () => ({ url: '/api/work-orders/export.csv' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/calls': { request: async () => ({ url: '/api/calls' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  // 101: the upgrade succeeded.
+  'GET /ws': { request: async () => ({ url: '/ws' }), expect: { anonymous: 401, agent: 101, supervisor: 101, admin: 403 } },
+};
+
+t.before(async () => {
+  d = await startDesk({ login: { max: 1000, timeWindowMs: 60_000 } });
+  await d.staff({ staffNo: 'lawyer1', role: 'agent', endpoint: 'PJSIP/8001' });
+  await d.staff({ staffNo: 'lawyer2', role: 'agent', endpoint: 'PJSIP/8002' });
+  await d.staff({ staffNo: 'supervisor', role: 'supervisor' });
+  await d.staff({ staffNo: 'admin', role: 'admin' });
+  await d.insertCall({ callId: 'owned', callerNumber: '13800000002', agent: 'lawyer1', line: 'consultation' });
+  const r = await d.req('POST', '/api/work-orders', await d.cookie('lawyer1'),
+    { callId: 'owned', serviceLine: 'consultation', matter: '合同纠纷', answer: '建议协商', disposition: 'resolved' });
+  workOrderId = r.body.id;
+});
+t.teardown(() => d.close());
+
+async function wsStatus(cookie?: string): Promise<number> {
+  try {
+    const ws = await d.app.injectWS('/ws', cookie ? { headers: { cookie } } : {});
+    ws.terminate();
+    return 101;
+  } catch (e) {
+    const m = /Unexpected server response: (\d+)/.exec((e as Error).message);
+    if (!m) throw e;
+    return Number(m[1]);
+  }
+}
+
+t.test('every guarded route of the desk is in the matrix, and every matrix row is a route', async (t) => {
+  const routes = d.app.deskRoutes.map((r) => `${r.method} ${r.url}`).sort();
+  t.same(routes, Object.keys(MATRIX).sort());
+});
+
+t.test('every route documents its answers: a success schema (but the websocket) and the error vocabulary', async (t) => {
+  for (const r of d.app.deskRoutes) {
+    const route = `${r.method} ${r.url}`;
+    t.ok(r.responses.includes('4xx') && r.responses.includes('5xx'), `${route}: error schemas`);
+    if (r.url !== '/ws') t.ok(r.responses.some((s) => /^2\d\d$/.test(s)), `${route}: success schema`);
+  }
+});
+
+t.test('each role gets the status the matrix says, on each route', async (t) => {
+  for (const [route, row] of Object.entries(MATRIX)) {
+    const [method] = route.split(' ');
+    for (const who of WHO) {
+      const cookie = who === 'anonymous' ? undefined : await d.cookie(ACCOUNT[who]);
+      const { url, body } = await row.request(who);
+      const status = url === '/ws' ? await wsStatus(cookie) : (await d.req(method, url, cookie, body)).status;
+      t.equal(status, row.expect[who], `${route} as ${who}`);
+    }
+  }
+});
+
+t.test('a refusal is in the error vocabulary and comes before the body is looked at', async (t) => {
+  const agent = await d.cookie('lawyer1');
+  const r = await d.req('POST', '/api/staff', agent, { nonsense: true });
+  t.equal(r.status, 403, 'not a 400: a wrong role learns nothing about the schema');
+  t.same(r.body, { code: 'forbidden', message: 'not allowed for role agent' });
+  const anon = await d.req('POST', '/api/work-orders', undefined, { nonsense: true });
+  t.equal(anon.status, 401);
+});
