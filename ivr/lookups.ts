@@ -11,11 +11,16 @@ const STATUS_PROMPT: Record<string, string> = {
 
 async function query<T>(orm: MikroORM, sql: string, params: unknown[]): Promise<T[]> {
   const conn = orm.em.fork().getConnection();
-  const rows = await Promise.race([
-    conn.execute(sql, params),
-    new Promise<never>((_, rej) => setTimeout(() => rej(new Error('lookup timed out')), LOOKUP_TIMEOUT_MS).unref()),
-  ]);
-  return rows as T[];
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const rows = await Promise.race([
+      conn.execute(sql, params),
+      new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error('lookup timed out')), LOOKUP_TIMEOUT_MS); }),
+    ]);
+    return rows as T[];
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The named functions flows may call (lookup node). Each answers found / notFound, or throws (-> error branch). */

@@ -42,6 +42,7 @@ export class AriRest {
   stopMoh(channelId: string) { return this.run('stopMoh', (c) => c.channels.stopMoh({ channelId })); }
   record(channelId: string, p: RecordParams) { return this.run('record', (c) => c.channels.record({ channelId, ...p })); }
   stopRecording(recordingName: string) { return this.run('stopRecording', (c) => c.recordings.stop({ recordingName })); }
+  getLiveRecording(recordingName: string) { return this.run('getLiveRecording', (c) => c.recordings.getLive({ recordingName })); }
   continueInDialplan(channelId: string, context: string, extension: string, priority = 1) {
     return this.run('continueInDialplan', (c) => c.channels.continueInDialplan({ channelId, context, extension, priority }));
   }

@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import { DtmfCollector } from '../../flows/dtmf-collector.js';
 import type { TimerHandle, Timers } from '../../flows/timers.js';
-import type { AriEvent } from '../ari/connection.js';
-import type { AriRest } from '../ari/rest.js';
+import { AriRequestError, type AriRest } from '../ari/rest.js';
 import {
   HangupError, type CallInfo, type CallPort, type CollectOptions, type CollectResult, type PlayResult, type PromptRef,
   type QueueRequest, type QueueResult, type RecordOptions, type RecordResult,
@@ -28,9 +27,16 @@ export interface PortDeps {
   onQueued: (req: QueueRequest) => void;
   /** Language folder of the prompts (sounds/<lang>/<id>.wav). */
   lang: string;
-  /** No PlaybackStarted within this long: the prompt is treated as failed (never silence). */
+  /** No PlaybackStarted within this long (and Asterisk does not say it is playing): the prompt failed (never silence). */
   playbackStartTimeoutMs: number;
+  /** A playback or recording started on the call (saved with the session state: an adopting controller stops it). */
+  onMedia?: (m: { playback?: string; recording?: string }) => void;
+  /** A person took the call (the ACD answered it): the call record's answered_at and agent. */
+  onAnswered?: (agent: string) => void;
 }
+
+/** Start timeouts a playback may spend queued behind another one on the channel before it counts as failed. */
+const MAX_QUEUED_WAITS = 10;
 
 const media = (p: PromptRef): string => (typeof p === 'string' ? `sound:${p}` : 'digits' in p ? `digits:${p.digits}` : `number:${p.number}`);
 
@@ -44,14 +50,25 @@ export class AriCallPort implements CallPort {
   private interruptPlayback?: (digit: string) => void;
   private readonly endWaiters = new Set<(e: HangupError) => void>();
   private readonly timers = new Set<TimerHandle>();
-  private playSeq = 0;
+  // Playback ids are <channel id>-pb<n>: n starts from the clock so that a controller adopting the call after a
+  // restart never reuses an id the old one still has playing (its events would end the new prompt).
+  private playSeq = Date.now() * 1000;
   private ended = false;
+  private detached = false;
   /** Playback in progress, for resync after a lost websocket. */
   currentPlayback?: string;
+  /** Live recording in progress, for resync after a lost websocket. */
+  currentRecording?: string;
 
   constructor(readonly call: CallInfo, readonly channelId: string, readonly d: PortDeps) {}
 
   get isEnded(): boolean { return this.ended; }
+  /** Ended without the call ending: the controller stopped or another took the application over (the call stays). */
+  get isDetached(): boolean { return this.detached; }
+  /** Session-clock timers this port holds (0 once the call is over). */
+  get pendingTimers(): number { return this.timers.size; }
+  /** Operations waiting on the call's end (0 once the call is over). */
+  get pendingWaits(): number { return this.endWaiters.size; }
   /** Wall-clock epoch ms (the hours node reads the date from it). */
   now(): number { return Date.now(); }
   /** The session clock that timeouts run on (scaled in tests). */
@@ -62,12 +79,24 @@ export class AriCallPort implements CallPort {
     if (this.ended) return;
     this.ended = true;
     this.endedInQueue = this.inQueue;
+    this.endedRecording = this.currentRecording !== undefined;
     for (const t of this.timers) this.d.timers.clearTimer(t);
     this.timers.clear();
     this.collector?.cancel('hangup');
     const err = new HangupError();
     for (const r of this.endWaiters) r(err);
     this.endWaiters.clear();
+  }
+
+  /**
+   * This controller lets go of the call but the call goes on (stop, ApplicationReplaced): everything that waits is
+   * released like at a hang-up, nothing more is sent to Asterisk, and the session leaves the call record and the
+   * saved state for the controller that adopts the call.
+   */
+  detach(): void {
+    if (this.ended) return;
+    this.detached = true;
+    this.end();
   }
 
   onDtmf(digit: string): void {
@@ -122,6 +151,7 @@ export class AriCallPort implements CallPort {
     });
     const startTimer = this.sleep(this.d.playbackStartTimeoutMs);
     this.currentPlayback = id;
+    this.d.onMedia?.({ playback: id });
     try {
       try {
         await this.untilEnd(this.d.rest.play(this.channelId, id, prompts.map(media), this.d.lang));
@@ -131,8 +161,23 @@ export class AriCallPort implements CallPort {
         this.d.log.warn({ err: (err as Error).message, call: this.call.callId }, 'play request failed');
         return { reason: 'error', message: (err as Error).message };
       }
-      const first = await this.untilEnd(Promise.race([started.promise, startTimer.promise.then(() => undefined), interrupt.then(() => null)]));
-      if (first === undefined) {
+      let first = await this.untilEnd(Promise.race([started.promise, startTimer.promise.then(() => undefined), interrupt.then(() => null)]));
+      for (let queued = 0; first === undefined;) {
+        // No PlaybackStarted in time. It may have been lost with the websocket: ask Asterisk before giving up.
+        const state = await this.untilEnd(this.playbackState(id));
+        if (state === 'gone') return { reason: 'done' }; // played and finished while we heard nothing of it
+        if (state === 'playing') { first = { type: 'PlaybackStarted', playback: { id, state } }; break; }
+        if (state === 'queued' && ++queued < MAX_QUEUED_WAITS) {
+          // Behind another playback on the channel (one a previous controller left playing, or one being stopped):
+          // the caller hears that one, and ours starts when it ends.
+          const again = this.sleep(this.d.playbackStartTimeoutMs);
+          try {
+            first = await this.untilEnd(Promise.race([started.promise, again.promise.then(() => undefined), interrupt.then(() => null)]));
+          } finally {
+            again.cancel();
+          }
+          continue;
+        }
         void this.d.rest.stopPlayback(id).catch(() => undefined);
         return { reason: 'error', message: 'playback did not start' };
       }
@@ -147,6 +192,15 @@ export class AriCallPort implements CallPort {
       started.cancel(); finished.cancel(); startTimer.cancel();
       this.interruptPlayback = undefined;
       this.currentPlayback = undefined;
+    }
+  }
+
+  /** 'playing', 'queued', 'gone' (404: over), or 'unknown' (ARI failed). */
+  private async playbackState(id: string): Promise<string> {
+    try {
+      return String((await this.d.rest.getPlayback(id) as { state?: string }).state ?? 'unknown');
+    } catch (err) {
+      return err instanceof AriRequestError && err.notFound ? 'gone' : 'unknown';
     }
   }
 
@@ -182,6 +236,8 @@ export class AriCallPort implements CallPort {
   async record(o: RecordOptions): Promise<RecordResult> {
     this.guard();
     const done = this.d.waiters.wait(o.name, ['RecordingFinished', 'RecordingFailed']);
+    this.currentRecording = o.name;
+    this.d.onMedia?.({ recording: o.name });
     try {
       await this.untilEnd(this.d.rest.record(this.channelId, {
         name: o.name, format: 'wav', maxDurationSeconds: Math.ceil(o.maxDurationMs / 1000), maxSilenceSeconds: Math.ceil(o.maxSilenceMs / 1000),
@@ -196,19 +252,24 @@ export class AriCallPort implements CallPort {
       return { reason: 'error', message: (err as Error).message };
     } finally {
       done.cancel();
+      this.currentRecording = undefined;
     }
   }
 
   /** True while the call waits in a queue: a hang-up then is an abandoned call. */
   inQueue = false;
   endedInQueue = false;
+  /** The call ended while a message was being recorded (the recording is kept: the caller left a message). */
+  endedRecording = false;
 
   async enqueue(req: QueueRequest): Promise<QueueResult> {
     this.guard();
     this.d.onQueued(req);
     this.inQueue = true;
     try {
-      return await this.untilEnd(this.d.acd.enqueue(this, req));
+      const r = await this.untilEnd(this.d.acd.enqueue(this, req));
+      if (r.reason === 'answered') this.d.onAnswered?.(r.agent);
+      return r;
     } finally {
       this.inQueue = false;
     }

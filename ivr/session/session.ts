@@ -12,6 +12,8 @@ export interface SessionHooks {
   nodeEntered(nodeId: string, type: string, vars: Vars): void;
   nodeLeft(nodeId: string, type: string, outcome: string, option: string | undefined, entries: string[] | undefined): void;
   ended(reason: EndReason): void;
+  /** The controller let go of the call without it ending (stop, ApplicationReplaced): another one adopts it. */
+  detached(): void;
   /** A flow failed on a bug: apologise and hand the caller to a person instead of hanging up. */
   rescue(port: AriCallPort): Promise<void>;
 }
@@ -45,6 +47,9 @@ export class FlowSession {
     try {
       for (let steps = 0; nodeId !== END; steps++) {
         if (steps >= MAX_STEPS) throw new Error(`flow ran ${MAX_STEPS} steps without ending`);
+        // The caller hung up (or the controller let go) while a node that does not wait ran (set, condition,
+        // hours...): the path ends at that node, no later node is entered, and no state is saved after the end.
+        if (this.port.isEnded) throw new HangupError();
         const node = this.flow.nodes[nodeId];
         if (!node) throw new Error(`flow has no node ${nodeId}`);
         this.current = nodeId;
@@ -74,6 +79,7 @@ export class FlowSession {
     if (this.done) return;
     this.done = true;
     this.port.end();
-    this.hooks.ended(reason);
+    if (this.port.isDetached) this.hooks.detached();
+    else this.hooks.ended(reason);
   }
 }

@@ -34,6 +34,8 @@ export interface Heard { media: string; startedAt: string; finishedAt?: string }
 
 export class TestHotline {
   controller!: Controller;
+  /** The latest controller's call recorder (facts only the ACD knows, e.g. answered, go through it). */
+  recorder!: CallEvents;
   private controllers: Controller[] = [];
 
   constructor(
@@ -48,7 +50,7 @@ export class TestHotline {
     const calendar: Calendar = { isOpen: () => (typeof open === 'function' ? open() : open) };
     const c = new Controller({
       ari: { url: this.sim.url, user: 'hotline', password: 'hotline', app: 'hotline' },
-      log: pino({ level: process.env.TEST_LOG ?? 'silent' }), flows: this.flows, recorder: new CallEvents(this.sink), calendar,
+      log: pino({ level: process.env.TEST_LOG ?? 'silent' }), flows: this.flows, recorder: (this.recorder = new CallEvents(this.sink)), calendar,
       redis: this.redis, keyPrefix: this.prefix, lookups: databaseLookups(this.orm), timers: scaledTimers(this.scale), acd: this.opts.acd,
     });
     c.start();
