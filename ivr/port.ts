@@ -77,6 +77,6 @@ export interface CallPort {
   tag(key: string, value: string | number | boolean): void;
   /** Named pluggable function (application status by case number, caller history, ...). */
   lookup(name: string, args: Record<string, unknown>): Promise<{ reason: 'found'; value: Record<string, unknown> } | { reason: 'notFound' } | { reason: 'error'; message: string }>;
-  /** Digits typed ahead during an interruptible prompt, consumed by the next input. */
-  takeTypeAhead(): string;
+  /** Digits typed ahead (during prompts), consumed by the next input: up to `max` of them, the rest stay queued. */
+  takeTypeAhead(max?: number): string;
 }

@@ -96,6 +96,17 @@ t.test('type-ahead: 1 pressed during the greeting goes straight to the consultat
   checkLedger(t, f);
 });
 
+t.test('type-ahead: "12" pressed during the greeting answers both menus (consultation, labour and wages)', async (t) => {
+  const id = await h.dial(String(caller++));
+  await pressAt(h, id, 'greeting', '12');
+  await hangUpInQueue(h, id);
+  const f = await finished(h, id);
+  t.same(f.heard, ['greeting', 'recording-notice', MOH], 'no menu needed playing');
+  t.same(f.path, [...ARRIVAL, 'main-menu:chosen[1]', 'line-consultation:done', 'consultation-menu:chosen[2]', 'topic-labour:done', 'queue-line:abandoned_in_queue']);
+  t.match(f.record, { service_line: 'consultation', legal_topic: 'labour-wages' });
+  checkLedger(t, f);
+});
+
 t.test('type-ahead: a key pressed during the main menu answers it at once', async (t) => {
   const id = await h.dial(String(caller++));
   await pressAt(h, id, 'main-menu', '2');

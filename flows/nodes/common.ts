@@ -94,7 +94,8 @@ export async function askKey(port: CallPort, a: AskKey): Promise<AskResult> {
   let failures = 0;
   let repeats = 0;
   for (;;) {
-    const ahead = port.takeTypeAhead();
+    // One key per menu: a caller who typed several ahead ("12") answers the next menus with the rest.
+    const ahead = port.takeTypeAhead(1);
     let k: string;
     if (ahead) {
       k = ahead[0];

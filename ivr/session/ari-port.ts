@@ -110,9 +110,9 @@ export class AriCallPort implements CallPort {
     this.interruptPlayback?.(digit);
   }
 
-  takeTypeAhead(): string {
-    const t = this.typeAhead;
-    this.typeAhead = '';
+  takeTypeAhead(max = Number.POSITIVE_INFINITY): string {
+    const t = this.typeAhead.slice(0, max);
+    this.typeAhead = this.typeAhead.slice(t.length);
     return t;
   }
 
