@@ -12,6 +12,12 @@ import { FlowStore } from './flow-store.js';
 import { databaseLookups } from './lookups.js';
 import { CallEventSink } from './records/emitter.js';
 import { CallEvents } from './records/recorder.js';
+import { RoutingAcd } from './acd/acd.js';
+import { ariBinding } from './acd/ari-ops.js';
+import { StaffDirectory } from './acd/directory.js';
+import { PgPresenceHistory } from './acd/presence-history.js';
+import { Presence } from './acd/presence.js';
+import { workOrderFirstInquiry } from '../agent-desk/first-inquiry.js';
 
 export const ivrComponent: Component = {
   name: 'ivr',
@@ -33,15 +39,25 @@ export const ivrComponent: Component = {
     const sink = new CallEventSink({ redisUrl, keyPrefix: prefix, log });
     // Against the simulator with a sped-up clock, the controller's timeouts speed up with it.
     const simulated = new URL(config.ari.url).host === `${config.sim.host}:${config.sim.port}`;
-    const controller = new Controller({
-      ari: config.ari, log, flows, recorder: new CallEvents(sink), calendar, redis, keyPrefix: prefix, lookups,
-      timers: simulated && config.sim.timeScale !== 1 ? scaledTimers(config.sim.timeScale) : realTimers,
+    const timers = simulated && config.sim.timeScale !== 1 ? scaledTimers(config.sim.timeScale) : realTimers;
+    // One CallEvents for the controller and the ACD: the per-call event sequence must be shared.
+    const recorder = new CallEvents(sink);
+    const history = PgPresenceHistory.fromOrm(orm, log);
+    const presence = new Presence({ redis, keyPrefix: prefix, log, history, timers, clock: () => timers.now() });
+    const acd = new RoutingAcd({
+      redis, keyPrefix: prefix, app: config.ari.app, log, timers, presence, directory: StaffDirectory.fromOrm(orm, log),
+      firstInquiry: workOrderFirstInquiry(orm), onAnswered: (id, staff) => recorder.answered(id, staff),
     });
+    const controller = new Controller({ ari: config.ari, log, flows, recorder, calendar, redis, keyPrefix: prefix, lookups, timers, acd });
+    await acd.bind(ariBinding(controller));
     controller.start();
     return {
       urls: [`ari:${config.ari.url} app ${config.ari.app}`],
       async stop() {
         await controller.stop();
+        await acd.stop();
+        presence.stop();
+        await history.close();
         flows.stop();
         await sink.close(5000);
         redis.disconnect();

@@ -55,12 +55,20 @@ export class FlowStore implements FlowSource {
     return revision;
   }
 
-  /** Loads the newest published revision; publishes the file first if nothing is published yet. */
+  /**
+   * Loads the newest published revision; when the flow file differs from it (a new release, an edited file), the
+   * file is published first as the next revision. An invalid file is refused loudly and the last good revision runs.
+   */
   async start(file: string, pollMs = 2000): Promise<void> {
     const text = await readFile(file, 'utf8');
     try {
       await this.refresh();
-      if (!this.latest) await this.publish(text, 'system', `first publish from ${file}`);
+      try {
+        await this.publish(text, 'system', `published from ${file} at start`);
+      } catch (err) {
+        if (!(err instanceof FlowRejected) || !this.latest) throw err;
+        this.log.error({ file, problems: err.problems }, `${file} is invalid: calls keep running on revision ${this.latest.revision}`);
+      }
     } catch (err) {
       if (err instanceof FlowRejected) throw err;
       this.log.error({ err: (err as Error).message, file }, 'flow store unavailable: running the flow file as revision 0');

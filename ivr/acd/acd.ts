@@ -1,0 +1,385 @@
+// The automatic call distributor (ARI has no queues: this is ours). A queue per service line plus the operator's,
+// held by the controller the calls live on; lawyers' presence is global in Redis, so several controllers share the
+// lawyers and a claim (ready -> ringing) decides atomically who rings whom. While waiting the caller hears music on
+// hold with their place and the estimated wait announced every so often; after the maximum wait the flow's
+// overflow branch takes over.
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { realTimers, type TimerHandle, type Timers } from '../../flows/timers.js';
+import type { PromptRef, QueueRequest, QueueResult } from '../port.js';
+import type { Acd, AriCallPort } from '../session/ari-port.js';
+import { estimatedMinutes, positionPrompts } from './announce.js';
+import { AcdAri, type AriBinding } from './ari-ops.js';
+import { DeskEvents } from './desk-events.js';
+import { runOffer, type OfferContext, type OfferResult } from './offer.js';
+import type { Presence } from './presence.js';
+import { assign, queueOrder, servesLine, skillDeadline, type WaitingCall } from './selection.js';
+import type { Agent, AgentDirectory, FirstInquiry } from './types.js';
+
+export interface AcdOptions {
+  /** Commands (desk events). */
+  redis: Redis;
+  keyPrefix: string;
+  /** The Stasis app the lawyers' legs enter (`appArgs: agent,<callId>`). */
+  app: string;
+  directory: AgentDirectory;
+  presence: Presence;
+  /** 首问负责: the owner of the caller's open matter, offered the call first. */
+  firstInquiry?: FirstInquiry;
+  log: Logger;
+  /** The session clock (the controller's; scaled in tests). */
+  timers?: Timers;
+  ringTimeoutMs?: number;
+  /** 点名: how long the named lawyer alone is offered the call. */
+  namedWaitMs?: number;
+  firstInquiryWaitMs?: number;
+  /** How long a call waits for a lawyer with the topic's skill before any lawyer of the line will do. */
+  skillWaitMs?: number;
+  announceEveryMs?: number;
+  /** Starting estimate of a conversation's length (the estimate then follows the conversations held here). */
+  averageHandleMs?: number;
+  mohClass?: string;
+  /** Safety net: how often waiting calls are re-examined without a presence change. */
+  tickMs?: number;
+  /** A person answered: record it (CallEvents.answered). */
+  onAnswered?: (callId: string, staffNo: string) => void;
+  /** The IVR path of a call for the screen pop. */
+  ivrPath?: (callId: string) => Array<{ node: string; digits?: string }>;
+}
+
+type State = 'resolving' | 'waiting' | 'ringing' | 'talking' | 'done';
+
+/** A call in a queue here; structurally also the OfferedCall an offer works on. */
+interface Entry extends WaitingCall {
+  token: string;
+  callerNumber: string;
+  leg?: string;
+  onGone(fn: () => void): () => void;
+  quiet(): Promise<void>;
+  port: AriCallPort;
+  req: QueueRequest;
+  state: State;
+  gone: boolean;
+  overdue: boolean;
+  announced: number;
+  announcing: boolean;
+  /** MOH and announcements, one after another. */
+  media: Promise<void>;
+  timers: Set<TimerHandle>;
+  goneFns: Set<() => void>;
+  stops: Array<() => void>;
+  resolve: (r: QueueResult) => void;
+}
+
+const HANGUP = new Set(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
+
+export class RoutingAcd implements Acd {
+  private ari?: AcdAri;
+  private binding?: AriBinding;
+  private readonly entries = new Map<string, Entry>();
+  private readonly timers: Timers;
+  private readonly desk: DeskEvents;
+  private seq = 0;
+  /** Tells this process's claims from another controller's (see OfferedCall.token). */
+  private readonly instance = randomBytes(4).toString('hex');
+  private pumping = false;
+  private again = false;
+  private tick?: TimerHandle;
+  private unsubscribe?: () => Promise<void>;
+  private stopped = false;
+  private averageHandleMs: number;
+  private staffed = new Map<string, number>();
+  private readonly onConnected = () => { void this.resync(); };
+
+  constructor(private readonly o: AcdOptions) {
+    this.timers = o.timers ?? realTimers;
+    this.desk = new DeskEvents(o.redis, o.keyPrefix, o.log);
+    this.averageHandleMs = o.averageHandleMs ?? 240_000;
+  }
+
+  /** Attaches to ARI (the controller's events and client) and to presence changes. Call before calls arrive. */
+  async bind(binding: AriBinding): Promise<void> {
+    this.binding = binding;
+    this.ari = new AcdAri(binding);
+    binding.events.on('connected', this.onConnected);
+    // A lawyer who becomes ready anywhere (a desk, another controller's wrap-up) may be waited for here. Start-up
+    // never waits long on Redis: until subscribed, the periodic tick finds ready lawyers.
+    const sub = this.o.presence.subscribe((p) => { if (p.state === 'ready') this.pump(); });
+    sub.then((unsub) => { if (this.stopped) void unsub(); else this.unsubscribe = unsub; },
+      (err: Error) => this.o.log.error({ err: err.message }, 'presence subscription failed: routing on the periodic tick only'));
+    await bounded(sub, 3000).catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.tick !== undefined) this.timers.clearTimer(this.tick);
+    this.tick = undefined;
+    for (const e of this.entries.values()) {
+      // A phone ringing for a call this process will no longer follow is hung up and its lawyer freed (the offer
+      // sees this as the caller leaving). Conversations go on in Asterisk; the lawyer's lease then runs out.
+      if (e.state === 'ringing') for (const fn of [...e.goneFns]) fn();
+      this.settle(e, { reason: 'error', message: 'ACD stopped' });
+    }
+    this.binding?.events.off('connected', this.onConnected);
+    this.ari?.detach();
+    await this.unsubscribe?.();
+  }
+
+  private get ctx(): OfferContext {
+    return {
+      ari: this.ari!, presence: this.o.presence, desk: this.desk, timers: this.timers, log: this.o.log, app: this.o.app,
+      ringTimeoutMs: this.o.ringTimeoutMs ?? 20_000, onAnswered: this.o.onAnswered,
+    };
+  }
+
+  /** Calls waiting / ringing / talking on this controller, per line (supervisors, tests). */
+  stats(): { waiting: Record<string, number>; ringing: number; talking: number; timers: number; watched: number } {
+    const waiting: Record<string, number> = {};
+    let ringing = 0; let talking = 0; let timers = 0;
+    for (const e of this.entries.values()) {
+      if (e.state === 'waiting' || e.state === 'resolving') waiting[e.line] = (waiting[e.line] ?? 0) + 1;
+      if (e.state === 'ringing') ringing++;
+      if (e.state === 'talking') talking++;
+      timers += e.timers.size;
+    }
+    return { waiting, ringing, talking, timers: timers + (this.tick === undefined ? 0 : 1), watched: this.ari?.watched ?? 0 };
+  }
+
+  async enqueue(port: AriCallPort, req: QueueRequest): Promise<QueueResult> {
+    if (!this.ari || this.stopped) return { reason: 'error', message: 'the ACD is not bound to ARI' };
+    const ari = this.ari;
+    let resolve!: (r: QueueResult) => void;
+    const result = new Promise<QueueResult>((r) => { resolve = r; });
+    const e: Entry = {
+      callId: port.call.callId, token: `${port.call.callId}@${this.instance}`, callerNumber: port.call.callerNumber, port, req, line: req.line, topic: req.topic,
+      priority: req.priority, seq: ++this.seq, skillUntil: 0, state: 'resolving', gone: false, overdue: false, announced: 0,
+      announcing: false, media: Promise.resolve(), timers: new Set(), goneFns: new Set(), stops: [], resolve,
+      onGone: (fn) => { e.goneFns.add(fn); return () => e.goneFns.delete(fn); },
+      quiet: () => this.quiet(e),
+    };
+    this.entries.set(e.callId, e);
+    e.stops.push(ari.watch(e.callId, (ev) => { if (HANGUP.has(ev.type)) this.gone(e); }));
+    if (port.isEnded) this.gone(e);
+    this.media(e, () => this.moh(e));
+    this.after(e, req.maxWaitMs, () => this.maxWait(e));
+    this.after(e, this.o.announceEveryMs ?? 30_000, () => this.announce(e));
+    this.ensureTick();
+    void this.prepare(e);
+    const r = await result;
+    for (const t of e.timers) this.timers.clearTimer(t);
+    e.timers.clear();
+    for (const s of e.stops) s();
+    e.goneFns.clear();
+    if (this.entries.get(e.callId) === e) this.entries.delete(e.callId);
+    if (r.reason !== 'answered' && !port.isEnded) {
+      await e.media;
+      await ari.stopMoh(e.callId).catch(() => undefined);
+    }
+    return r;
+  }
+
+  private settle(e: Entry, r: QueueResult): void {
+    if (e.state === 'done') return;
+    e.state = 'done';
+    e.resolve(r);
+  }
+
+  private after(e: Entry, ms: number, fn: () => void): void {
+    if (e.state === 'done') return; // settled: its timers are already cleared and must stay so
+    const h = this.timers.setTimer(Math.max(0, ms), () => { e.timers.delete(h); fn(); });
+    e.timers.add(h);
+  }
+
+  private media(e: Entry, op: () => Promise<void>): void {
+    e.media = e.media.then(op).catch((err: Error) => this.o.log.warn({ err: err.message, call: e.callId }, 'queue media failed'));
+  }
+
+  private async moh(e: Entry): Promise<void> {
+    if (e.gone || (e.state !== 'resolving' && e.state !== 'waiting' && e.state !== 'ringing')) return;
+    await this.ari!.startMoh(e.callId, this.o.mohClass ?? 'default').catch((err: { notFound?: boolean; message: string }) => {
+      if (!err.notFound) throw err;
+    });
+  }
+
+  /** The caller hung up (their channel's events, or the port found ended). */
+  private gone(e: Entry): void {
+    if (e.gone) return;
+    e.gone = true;
+    for (const fn of [...e.goneFns]) fn();
+    // Ringing or talking: the offer sees it through onGone, cleans up the lawyer's side and then settles.
+    if (e.state === 'waiting' || e.state === 'resolving') this.settle(e, { reason: 'error', message: 'caller hung up' });
+  }
+
+  /** Who is asked first (点名, 首问负责) and whether to wait for a skilled lawyer; then the call may be offered. */
+  private async prepare(e: Entry): Promise<void> {
+    const now = this.timers.now();
+    try {
+      const agents = await this.o.directory.agents();
+      e.skillUntil = skillDeadline(agents, e.line, e.topic, now, this.o.skillWaitMs ?? 20_000);
+      let preferred: { staffNo: string; kind: 'named' | 'first-inquiry'; waitMs: number } | undefined;
+      if (e.req.requestedAgent) preferred = { staffNo: e.req.requestedAgent, kind: 'named', waitMs: this.o.namedWaitMs ?? 30_000 };
+      else if (this.o.firstInquiry && e.callerNumber) {
+        const owner = await bounded(this.o.firstInquiry.ownerFor(e.callerNumber), 1500).catch((err: Error) => {
+          this.o.log.warn({ err: err.message, call: e.callId }, 'first-inquiry lookup failed: routing without it');
+          return undefined;
+        });
+        if (owner) preferred = { staffNo: owner, kind: 'first-inquiry', waitMs: this.o.firstInquiryWaitMs ?? 30_000 };
+      }
+      // A staff number nobody answers to (not a lawyer, left, no phone): straight to the queue.
+      if (preferred && agents.some((a) => a.staffNo === preferred.staffNo)) {
+        e.preferred = { staffNo: preferred.staffNo, until: now + preferred.waitMs, kind: preferred.kind };
+        this.after(e, preferred.waitMs, () => this.pump());
+      }
+      if (e.skillUntil) this.after(e, e.skillUntil - now, () => this.pump());
+    } catch (err) {
+      this.o.log.warn({ err: (err as Error).message, call: e.callId }, 'queue: staff directory unavailable');
+    }
+    if (e.state === 'resolving') e.state = 'waiting';
+    this.pump();
+  }
+
+  private maxWait(e: Entry): void {
+    if (e.state === 'waiting' || e.state === 'resolving') this.settle(e, { reason: 'overflow' });
+    else if (e.state === 'ringing') e.overdue = true; // the ring in progress may still be answered
+  }
+
+  /** Position and estimated wait, between stretches of music; skipped while a lawyer's phone rings for the call. */
+  private announce(e: Entry): void {
+    if (e.state === 'done' || e.gone) return;
+    const every = this.o.announceEveryMs ?? 30_000;
+    if (e.state !== 'waiting') { this.after(e, every, () => this.announce(e)); return; }
+    this.media(e, async () => {
+      if (e.state !== 'waiting' || e.gone) return;
+      const prompts: PromptRef[] = [...(e.announced === 0 ? e.req.announce ?? [] : []), ...this.positionOf(e)];
+      e.announced++;
+      e.announcing = true;
+      try {
+        await this.ari!.stopMoh(e.callId).catch(() => undefined);
+        // Checked again right before playing: a lawyer may have answered meanwhile (quiet() then stops the play).
+        if (e.state === 'waiting' && !e.gone) await e.port.play(prompts, { interruptible: false });
+      } catch { /* hang-up: the entry is settled by gone() */ } finally {
+        e.announcing = false;
+      }
+      await this.moh(e);
+    });
+    this.after(e, every, () => this.announce(e));
+  }
+
+  private positionOf(e: Entry): PromptRef[] {
+    const ahead = [...this.entries.values()].filter((o) => o !== e && o.line === e.line && o.state !== 'talking' && o.state !== 'done' && !o.gone && queueOrder(o, e) < 0).length;
+    return positionPrompts(ahead, estimatedMinutes(ahead, this.averageHandleMs, this.staffed.get(e.line) ?? 0));
+  }
+
+  /** The lawyer picked up: stop any announcement and the music before bridging. */
+  private async quiet(e: Entry): Promise<void> {
+    for (let i = 0; e.announcing && i < 10; i++) {
+      const pb = e.port.currentPlayback;
+      if (pb) await this.ari!.stopPlayback(pb).catch(() => undefined);
+      await Promise.race([e.media, new Promise<void>((r) => setTimeout(r, 50))]);
+    }
+    await e.media;
+    await this.ari!.stopMoh(e.callId).catch(() => undefined);
+  }
+
+  private ensureTick(): void {
+    if (this.tick !== undefined || this.stopped) return;
+    this.tick = this.timers.setTimer(this.o.tickMs ?? 2000, () => {
+      this.tick = undefined;
+      // Events lost while the websocket was down: the controller ends such ports, we notice here.
+      for (const e of this.entries.values()) if (e.port.isEnded) this.gone(e);
+      this.pump();
+      if (this.entries.size) this.ensureTick();
+    });
+  }
+
+  /** After a reconnect: callers or lawyers who left while events were lost are noticed (their channel is gone). */
+  private async resync(): Promise<void> {
+    for (const e of [...this.entries.values()]) {
+      if (e.port.isEnded) { this.gone(e); continue; }
+      if (!e.leg || (e.state !== 'ringing' && e.state !== 'talking')) continue;
+      const leg = e.leg;
+      await this.ari!.getChannel(leg).catch((err: { notFound?: boolean }) => {
+        if (err.notFound) this.ari!.inject({ type: 'ChannelDestroyed', channel: { id: leg }, cause: 16 });
+      });
+    }
+    this.pump();
+  }
+
+  /** One routing pass at a time; a request during a pass runs another after it. */
+  pump(): void {
+    if (this.stopped) return;
+    if (this.pumping) { this.again = true; return; }
+    this.pumping = true;
+    void (async () => {
+      try {
+        do { this.again = false; await this.pass(); } while (this.again && !this.stopped);
+      } catch (err) {
+        this.o.log.warn({ err: (err as Error).message }, 'routing pass failed; the next tick retries');
+      } finally {
+        this.pumping = false;
+      }
+    })();
+  }
+
+  private async pass(): Promise<void> {
+    const waiting = [...this.entries.values()].filter((e) => e.state === 'waiting' && !e.gone);
+    if (!waiting.length) return;
+    const agents = await this.o.directory.agents();
+    const presence = await this.o.presence.snapshot(agents.map((a) => a.staffNo));
+    this.countStaffed(agents, presence);
+    const ready = agents.flatMap((agent) => {
+      const p = presence.get(agent.staffNo);
+      return p?.state === 'ready' ? [{ agent, idle: p.idle ?? p.since }] : [];
+    });
+    const taken = new Set<string>();
+    for (const { call, candidates } of assign(waiting, ready, this.timers.now())) {
+      const e = call as Entry;
+      for (const agent of candidates) {
+        if (taken.has(agent.staffNo)) continue;
+        if (e.state !== 'waiting' || e.gone) break;
+        taken.add(agent.staffNo);
+        // Another controller may have rung this lawyer since the snapshot: then try the next one.
+        if (!(await this.o.presence.claim(agent.staffNo, e.token))) continue;
+        if ((e.state as State) !== 'waiting' || e.gone) { await this.o.presence.release(agent.staffNo, e.token); break; }
+        void this.offer(e, agent);
+        break;
+      }
+    }
+  }
+
+  private countStaffed(agents: Agent[], presence: Map<string, { state: string }>): void {
+    const lines = new Set([...this.entries.values()].map((e) => e.line));
+    this.staffed = new Map([...lines].map((line) => [line, agents.filter((a) => servesLine(a, line) && (presence.get(a.staffNo)?.state ?? 'offline') !== 'offline').length]));
+  }
+
+  private async offer(e: Entry, agent: Agent): Promise<void> {
+    e.state = 'ringing';
+    let r: OfferResult;
+    try {
+      r = await runOffer(this.ctx, e, agent, {
+        line: e.line, topic: e.topic, priority: e.priority, requestedAgent: e.req.requestedAgent, ivrPath: this.o.ivrPath?.(e.callId) ?? [],
+      });
+    } catch (err) {
+      r = { kind: 'error', message: (err as Error).message, retry: true };
+    }
+    if (r.kind === 'talked') {
+      this.averageHandleMs = Math.round(this.averageHandleMs * 0.8 + r.ms * 0.2);
+      this.settle(e, { reason: 'answered', agent: agent.staffNo });
+      return;
+    }
+    if (e.gone || r.kind === 'caller-gone') { this.settle(e, { reason: 'error', message: 'caller hung up' }); return; }
+    if (r.kind === 'error' && !r.retry) { this.settle(e, { reason: 'error', message: r.message }); return; }
+    if (e.overdue) { this.settle(e, { reason: 'overflow' }); return; }
+    // The lawyer asked for (or owning the matter) did not take it: the queue now, not after the rest of their time.
+    if (e.preferred?.staffNo === agent.staffNo) e.preferred = undefined;
+    if ((e.state as State) === 'ringing') e.state = 'waiting';
+    if (r.kind === 'error') this.after(e, 1000, () => this.pump());
+    else this.pump();
+  }
+}
+
+function bounded<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let t: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<undefined>((r) => { t = setTimeout(() => r(undefined), ms); t.unref(); })]).finally(() => clearTimeout(t));
+}
