@@ -17,6 +17,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { installAccess, type RouteAccess } from './access.js';
+import { installDraftCompletion, WorkOrderDrafter, type DrafterOptions } from './auto-work-order.js';
 import { installErrorHandling, RateLimited } from './errors.js';
 import { DEFAULT_HANDLING, Handling, type HandlingOptions } from './handling.js';
 import { LiveHub } from './live.js';
@@ -64,6 +65,8 @@ export interface DeskOptions {
   trustProxy?: boolean;
   /** How often an open socket re-checks its session. */
   sessionCheckMs?: number;
+  /** Draft a work order for every answered call (auto-work-order.ts); npm start turns it on. */
+  autoWorkOrders?: boolean | Partial<DrafterOptions>;
 }
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
@@ -126,6 +129,10 @@ export function buildDesk(services: DeskServices, opts: DeskOptions = {}): DeskA
   });
   const routes = installAccess(app as unknown as FastifyInstance, sessions);
   app.decorate('deskRoutes', routes);
+  installDraftCompletion(app as unknown as FastifyInstance, handling);
+  const drafter = opts.autoWorkOrders
+    ? new WorkOrderDrafter({ orm, redis, prefix, log: app.log as unknown as Logger, options: opts.autoWorkOrders === true ? {} : opts.autoWorkOrders })
+    : undefined;
 
   const history = opts.presence ? undefined : PgPresenceHistory.fromOrm(orm, app.log as unknown as Logger);
   const deps: DeskDeps = {
@@ -143,9 +150,11 @@ export function buildDesk(services: DeskServices, opts: DeskOptions = {}): DeskA
 
   app.addHook('onReady', async () => {
     await live.start();
+    await drafter?.start();
   });
   app.addHook('onClose', async () => {
     await live.stop();
+    await drafter?.stop();
     await history?.close();
   });
   return app;

@@ -21,7 +21,7 @@ export const agentDeskComponent: Component = {
     if (demo) await seedDemoStaff(orm, log);
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
     redis.on('error', (err) => log.warn({ err: err.message }, 'redis (desk) unavailable'));
-    const app = buildDesk({ config, orm, redis, log });
+    const app = buildDesk({ config, orm, redis, log }, { autoWorkOrders: true });
     const host = demo ? '127.0.0.1' : '0.0.0.0';
     try {
       await app.listen({ port: config.hotlinePort, host });

@@ -44,11 +44,13 @@ export const ivrComponent: Component = {
     const recorder = new CallEvents(sink);
     const history = PgPresenceHistory.fromOrm(orm, log);
     const presence = new Presence({ redis, keyPrefix: prefix, log, history, timers, clock: () => timers.now() });
-    const acd = new RoutingAcd({
+    const acd: RoutingAcd = new RoutingAcd({
       redis, keyPrefix: prefix, app: config.ari.app, log, timers, presence, directory: StaffDirectory.fromOrm(orm, log),
       firstInquiry: workOrderFirstInquiry(orm), onAnswered: (id, staff) => recorder.answered(id, staff),
+      // The controller is created next; by the time a call is offered it exists.
+      ivrPath: (callId): Array<{ node: string; digits?: string }> => controller.ivrPath(callId),
     });
-    const controller = new Controller({ ari: config.ari, log, flows, recorder, calendar, redis, keyPrefix: prefix, lookups, timers, acd });
+    const controller: Controller = new Controller({ ari: config.ari, log, flows, recorder, calendar, redis, keyPrefix: prefix, lookups, timers, acd });
     await acd.bind(ariBinding(controller));
     controller.start();
     return {

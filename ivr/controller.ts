@@ -50,7 +50,11 @@ export interface ControllerOptions {
   connection?: Pick<AriConnectionOptions, 'backoff' | 'rebuildAfter' | 'pingIntervalMs' | 'attemptTimeoutMs'>;
 }
 
-interface Live { port: AriCallPort; session: FlowSession; flowName: string; seq: number; saved?: SavedState }
+interface Live {
+  port: AriCallPort; session: FlowSession; flowName: string; seq: number; saved?: SavedState;
+  /** The menus and keys the caller went through, for the lawyer's screen pop. */
+  path: Array<{ node: string; digits?: string }>;
+}
 
 /** Calls this process saw end, remembered so that a state key being deleted is never taken for an orphan. */
 const RECENTLY_ENDED_MAX = 5000;
@@ -144,7 +148,7 @@ export class Controller {
 
   private session(info: CallInfo, port: AriCallPort, flow: { name: string; revision: number; flow: Flow }, holder: { live?: Live }): Live {
     const id = info.callId;
-    const live: Live = { port, flowName: flow.name, seq: 0, session: undefined as unknown as FlowSession };
+    const live: Live = { port, flowName: flow.name, seq: 0, path: [], session: undefined as unknown as FlowSession };
     holder.live = live;
     const release = () => { if (this.calls.get(id) === live) this.calls.delete(id); };
     live.session = new FlowSession(flow.flow, flow.revision, port, { calendar: this.o.calendar }, {
@@ -153,7 +157,10 @@ export class Controller {
         this.state.save(id, live.saved);
         this.o.recorder.node(id, { node, type });
       },
-      nodeLeft: (node, type, outcome, option, entries) => this.o.recorder.node(id, { node, type, outcome, option, entries }),
+      nodeLeft: (node, type, outcome, option, entries) => {
+        if (type === 'menu' || type === 'collect') live.path.push({ node, digits: option ?? entries?.filter(Boolean).join('') });
+        this.o.recorder.node(id, { node, type, outcome, option, entries });
+      },
       ended: (reason) => {
         release();
         this.rememberEnded(id);
@@ -214,6 +221,11 @@ export class Controller {
       }
       await port.wait(250 * i).catch(() => undefined);
     }
+  }
+
+  /** The IVR choices of a call in progress (menus and keys), for the ACD's screen pop. */
+  ivrPath(callId: string): Array<{ node: string; digits?: string }> {
+    return [...(this.calls.get(callId)?.path ?? [])];
   }
 
   /** A bug or a lost state: apologise and hand the caller to a person, never hang up on them. */

@@ -13,6 +13,7 @@ import { credentialsOk } from './auth.js';
 import { controlRoutes } from './control.js';
 import { EventSockets } from './events-socket.js';
 import { Faults } from './faults.js';
+import { phoneRoutes } from './phone/routes.js';
 import { bridgeRoutes } from './rest/bridges.js';
 import { channelMediaRoutes } from './rest/channel-media.js';
 import { channelRoutes } from './rest/channels.js';
@@ -109,6 +110,7 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
   mediaRoutes(http, engine);
   systemRoutes(http, engine);
   controlRoutes(http, engine, sockets, faults);
+  phoneRoutes(http);
 
   http.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/sim/')) return reply.code(404).send({ error: 'not_found', field: 'path', message: `no such control route ${req.method} ${req.url}` });
