@@ -3,26 +3,18 @@ import { api, op, pathParam, query, type Resource } from './build.js';
 import { channelMediaApis } from './channelMedia.js';
 import { channelModels } from './channelModels.js';
 import {
-  CHANNEL_ID,
-  CH_BAD_STATE,
-  CH_CONTROL,
-  CH_NOT_FOUND,
-  CH_NOT_IN_APP,
-  SINCE_12,
-  channelSimple,
+  CHANNEL_ID as CH,
+  CH_BAD_STATE as BAD_STATE,
+  CH_CONTROL as CONTROL,
+  CH_NOT_FOUND as NOT_FOUND,
+  CH_NOT_IN_APP as NOT_IN_APP,
+  SINCE_12 as S12,
+  channelSimple as simple,
   originateParams,
   originateTail,
   variablesBody,
 } from './shared.js';
 
-// Short local names for the shared channel pieces.
-const CH = CHANNEL_ID;
-const NOT_FOUND = CH_NOT_FOUND;
-const NOT_IN_APP = CH_NOT_IN_APP;
-const BAD_STATE = CH_BAD_STATE;
-const CONTROL = CH_CONTROL;
-const S12 = SINCE_12;
-const simple = channelSimple;
 
 const HANGUP_REASONS = [
   'normal',
