@@ -11,18 +11,12 @@ import pino from 'pino';
 import { scaledTimers } from '../flows/timers.js';
 import { createOrm } from '../lib/db.js';
 import { isPromptId } from '../prompts/catalogue.js';
-import { Controller } from '../ivr/controller.js';
 import type { AriEvent } from '../ivr/ari/connection.js';
 import { FlowStore } from '../ivr/flow-store.js';
 import { databaseLookups } from '../ivr/lookups.js';
 import { CallEventSink } from '../ivr/records/emitter.js';
 import { CallEvents } from '../ivr/records/recorder.js';
-import { RoutingAcd } from '../ivr/acd/acd.js';
-import { ariBinding } from '../ivr/acd/ari-ops.js';
-import { StaffDirectory } from '../ivr/acd/directory.js';
-import { PgPresenceHistory } from '../ivr/acd/presence-history.js';
-import { Presence } from '../ivr/acd/presence.js';
-import { workOrderFirstInquiry } from '../agent-desk/first-inquiry.js';
+import { assembleCallPath } from '../ivr/assemble.js';
 import { KeypressTimer, serveParent, skipBufferDeprecationChecks } from './child-common.js';
 import { leanRest } from './lean-rest.js';
 import { SessionStateStore } from '../ivr/session/state-store.js';
@@ -71,25 +65,17 @@ const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue:
 redis.on('error', (err) => log.warn({ err: err.message }, 'redis (session state) unavailable'));
 await new Promise<void>((res) => redis.once('ready', () => res()));
 const sink = new CallEventSink({ redisUrl, keyPrefix: prefix, log });
-// From here as ivr/component.ts builds it: one CallEvents for the controller and the ACD, presence, the ACD.
 const timers = scaledTimers(scale);
 const noop = () => undefined;
 const recorder = ablate.has('records')
   ? { arrived: noop, node: noop, tagged: noop, queued: noop, ended: noop, answered: noop } : new CallEvents(sink);
-const history = PgPresenceHistory.fromOrm(orm, log);
-const presence = new Presence({ redis, keyPrefix: prefix, log, history, timers, clock: () => timers.now() });
-const acd: RoutingAcd = new RoutingAcd({
-  redis, keyPrefix: prefix, app: 'hotline', log, timers, presence, directory: StaffDirectory.fromOrm(orm, log),
-  firstInquiry: workOrderFirstInquiry(orm), onAnswered: (id, staff) => recorder.answered(id, staff),
-  ivrPath: (callId): Array<{ node: string; digits?: string }> => controller.ivrPath(callId),
-});
-const controller: Controller = new Controller({
+// Built exactly as ivr/component.ts builds it (ivr/assemble.ts); the ablations only swap what is passed in.
+const { controller, stop: stopCallPath } = await assembleCallPath({
   ari: { url: env('BENCH_ARI_URL'), user: 'hotline', password: 'hotline', app: 'hotline' },
-  log, flows, recorder, calendar: { isOpen: () => true }, keyPrefix: prefix, timers, acd,
-  redis: ablate.has('state') ? undefined : redis,
+  log, orm, redis, sessionState: ablate.has('state') ? undefined : redis, keyPrefix: prefix, flows,
+  calendar: { isOpen: () => true }, timers, recorder,
   lookups: ablate.has('lookups') ? Object.fromEntries(Object.keys(lookups).map((k) => [k, async () => ({ reason: 'notFound' as const })])) : lookups,
 });
-await acd.bind(ariBinding(controller));
 
 // Ahead of the controller's own listener: the clock starts before the controller sees the key.
 let dtmf = 0, started = 0, ended = 0;
@@ -120,10 +106,7 @@ serveParent({
   timer,
   extra: () => ({ sinceStart: { stasisStart: started, stasisEnd: ended, dtmfEvents: dtmf, sink: sink.stats() }, liveSessions: controller.calls.size, warnings: Object.fromEntries(logged) }),
   async stop() {
-    await controller.stop();
-    await acd.stop();
-    presence.stop();
-    await history.close();
+    await stopCallPath();
     flows.stop();
     await sink.close(5000);
     redis.disconnect();

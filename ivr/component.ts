@@ -7,17 +7,11 @@ import { loadCalendar } from '../lib/calendar/calendar.js';
 import { scheduleCalendar } from '../lib/calendar/schedules.js';
 import { isPromptId } from '../prompts/catalogue.js';
 import type { Component } from '../scripts/components.js';
-import { Controller } from './controller.js';
+import { assembleCallPath } from './assemble.js';
 import { FlowStore } from './flow-store.js';
 import { databaseLookups } from './lookups.js';
 import { CallEventSink } from './records/emitter.js';
 import { CallEvents } from './records/recorder.js';
-import { RoutingAcd } from './acd/acd.js';
-import { ariBinding } from './acd/ari-ops.js';
-import { StaffDirectory } from './acd/directory.js';
-import { PgPresenceHistory } from './acd/presence-history.js';
-import { Presence } from './acd/presence.js';
-import { workOrderFirstInquiry } from '../agent-desk/first-inquiry.js';
 
 export const ivrComponent: Component = {
   name: 'ivr',
@@ -40,26 +34,14 @@ export const ivrComponent: Component = {
     // Against the simulator with a sped-up clock, the controller's timeouts speed up with it.
     const simulated = new URL(config.ari.url).host === `${config.sim.host}:${config.sim.port}`;
     const timers = simulated && config.sim.timeScale !== 1 ? scaledTimers(config.sim.timeScale) : realTimers;
-    // One CallEvents for the controller and the ACD: the per-call event sequence must be shared.
-    const recorder = new CallEvents(sink);
-    const history = PgPresenceHistory.fromOrm(orm, log);
-    const presence = new Presence({ redis, keyPrefix: prefix, log, history, timers, clock: () => timers.now() });
-    const acd: RoutingAcd = new RoutingAcd({
-      redis, keyPrefix: prefix, app: config.ari.app, log, timers, presence, directory: StaffDirectory.fromOrm(orm, log),
-      firstInquiry: workOrderFirstInquiry(orm), onAnswered: (id, staff) => recorder.answered(id, staff),
-      // The controller is created next; by the time a call is offered it exists.
-      ivrPath: (callId): Array<{ node: string; digits?: string }> => controller.ivrPath(callId),
+    const callPath = await assembleCallPath({
+      ari: config.ari, log, orm, redis, keyPrefix: prefix, flows, calendar, lookups, timers, recorder: new CallEvents(sink),
     });
-    const controller: Controller = new Controller({ ari: config.ari, log, flows, recorder, calendar, redis, keyPrefix: prefix, lookups, timers, acd });
-    await acd.bind(ariBinding(controller));
-    controller.start();
+    callPath.controller.start();
     return {
       urls: [`ari:${config.ari.url} app ${config.ari.app}`],
       async stop() {
-        await controller.stop();
-        await acd.stop();
-        presence.stop();
-        await history.close();
+        await callPath.stop();
         flows.stop();
         await sink.close(5000);
         redis.disconnect();

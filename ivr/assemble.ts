@@ -1,0 +1,62 @@
+// The call path as npm start runs it — presence, the ACD and the controller sharing one call-event recorder — built in
+// one place so that the benchmark measures exactly what production runs.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Timers } from '../flows/timers.js';
+import type { Calendar } from '../flows/types.js';
+import { workOrderFirstInquiry } from '../agent-desk/first-inquiry.js';
+import { RoutingAcd } from './acd/acd.js';
+import { ariBinding } from './acd/ari-ops.js';
+import { StaffDirectory } from './acd/directory.js';
+import { PgPresenceHistory } from './acd/presence-history.js';
+import { Presence } from './acd/presence.js';
+import { Controller, type CallRecorder, type FlowSource } from './controller.js';
+import type { Lookup } from './session/ari-port.js';
+
+export interface CallPathOptions {
+  ari: { url: string; user: string; password: string; app: string };
+  log: Logger;
+  orm: MikroORM;
+  /** Presence and the ACD's claims; also the controller's saved session state unless `sessionState` says otherwise. */
+  redis: Redis;
+  sessionState?: Redis;
+  keyPrefix: string;
+  flows: FlowSource;
+  calendar: Calendar;
+  lookups: Record<string, Lookup>;
+  timers: Timers;
+  /** One recorder for the controller and the ACD: the per-call event sequence must be shared. */
+  recorder: CallRecorder & { answered(callId: string, staffNo: string): void };
+}
+
+export interface CallPath { controller: Controller; acd: RoutingAcd; stop(): Promise<void> }
+
+/** Builds and binds the call path; the caller starts it with `controller.start()`. */
+export async function assembleCallPath(o: CallPathOptions): Promise<CallPath> {
+  const { log, orm, redis, keyPrefix, timers, recorder } = o;
+  const history = PgPresenceHistory.fromOrm(orm, log);
+  // Presence times are shown on the desk, so they are epoch milliseconds, advancing at the timers' pace.
+  const epoch0 = Date.now(), timers0 = timers.now();
+  const presence = new Presence({ redis, keyPrefix, log, history, timers, clock: () => epoch0 + (timers.now() - timers0) });
+  const acd: RoutingAcd = new RoutingAcd({
+    redis, keyPrefix, app: o.ari.app, log, timers, presence, directory: StaffDirectory.fromOrm(orm, log),
+    firstInquiry: workOrderFirstInquiry(orm), onAnswered: (id, staff) => recorder.answered(id, staff),
+    // The controller is created next; by the time a call is offered it exists.
+    ivrPath: (callId): Array<{ node: string; digits?: string }> => controller.ivrPath(callId),
+  });
+  const controller: Controller = new Controller({
+    ari: o.ari, log, flows: o.flows, recorder, calendar: o.calendar, keyPrefix, lookups: o.lookups, timers, acd,
+    redis: 'sessionState' in o ? o.sessionState : redis,
+  });
+  await acd.bind(ariBinding(controller));
+  return {
+    controller, acd,
+    async stop() {
+      await controller.stop();
+      await acd.stop();
+      presence.stop();
+      await history.close();
+    },
+  };
+}
