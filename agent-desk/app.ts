@@ -26,6 +26,7 @@ import { Presence } from '../ivr/acd/presence.js';
 import { PgPresenceHistory } from '../ivr/acd/presence-history.js';
 import { AcdPresence, type DeskPresence } from './presence.js';
 import { authRoutes } from './routes/auth.js';
+import { callsControlRoutes } from './routes/calls-control.js';
 import type { DeskDeps } from './routes/deps.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { presenceRoutes } from './routes/presence.js';
@@ -136,7 +137,7 @@ export function buildDesk(services: DeskServices, opts: DeskOptions = {}): DeskA
 
   const history = opts.presence ? undefined : PgPresenceHistory.fromOrm(orm, app.log as unknown as Logger);
   const deps: DeskDeps = {
-    config, orm, sessions, sessionOptions, handling, live,
+    config, orm, redis, sessions, sessionOptions, handling, live,
     presence: opts.presence ?? new AcdPresence(new Presence({ redis, keyPrefix: prefix, log: app.log as unknown as Logger, history })),
     secureCookie: opts.secureCookie ?? false,
     login: { max: opts.login?.max ?? 10, timeWindowMs: opts.login?.timeWindowMs ?? 60_000 },
@@ -145,6 +146,7 @@ export function buildDesk(services: DeskServices, opts: DeskOptions = {}): DeskA
   void app.register(staffRoutes, deps);
   void app.register(presenceRoutes, deps);
   void app.register(ledgerRoutes, deps);
+  void app.register(callsControlRoutes, deps);
   void app.register(wsRoutes, { ...deps, sessionCheckMs: opts.sessionCheckMs ?? 30_000 });
   void app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: 'index.html', wildcard: false });
 

@@ -1,7 +1,7 @@
 // 首问负责 for the ACD (ivr/acd/types.ts FirstInquiry): a caller whose matter is still open — their newest work order
 // awaiting follow-up — is offered first to the lawyer who owns it, as long as that lawyer still works here.
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { FirstInquiry } from '../ivr/acd/types.js';
+import type { CallerDialects, FirstInquiry } from '../ivr/acd/types.js';
 
 export function workOrderFirstInquiry(orm: MikroORM): FirstInquiry {
   return {
@@ -13,6 +13,17 @@ export function workOrderFirstInquiry(orm: MikroORM): FirstInquiry {
         [callerNumber],
       );
       return rows[0]?.staff_no;
+    },
+  };
+}
+
+/** The dialect noted on the caller's profile (the desk writes it; the ACD prefers a lawyer who speaks it). */
+export function callerDialects(orm: MikroORM): CallerDialects {
+  return {
+    async dialectOf(callerNumber: string): Promise<string | undefined> {
+      const rows = await orm.em.fork().getConnection().execute<Array<{ dialect: string | null }>>(
+        'select dialect from caller where number = ?', [callerNumber]);
+      return rows[0]?.dialect ?? undefined;
     },
   };
 }

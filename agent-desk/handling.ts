@@ -35,6 +35,8 @@ export class Handling {
    */
   async apply(ev: DeskEvent, callerOf: (callId: string) => Promise<string | undefined>): Promise<void> {
     const key = this.key(ev.staffNo);
+    // A transfer's outcome changes nothing here: the lawyer's leg ends with its own `ended`.
+    if (ev.type === 'transfer') return;
     if (ev.type === 'missed') {
       await this.redis.hdel(key, ev.callId);
       return;
@@ -91,7 +93,7 @@ function parse(raw: string | null | undefined): Entry | undefined {
   }
 }
 
-const TYPES = new Set(['offered', 'answered', 'missed', 'ended']);
+const TYPES = new Set(['offered', 'answered', 'missed', 'ended', 'transfer']);
 
 /** A DeskEvent from the wire, or undefined when it is not one (a foreign or broken publisher must not break us). */
 export function parseDeskEvent(raw: string): DeskEvent | undefined {

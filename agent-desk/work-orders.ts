@@ -123,13 +123,19 @@ const duplicate = () =>
   new DeskError(409, 'conflict', 'callId: this call already has a work order; edit that one',
     [{ field: 'callId', message: 'already has a work order' }]);
 
-/** Owners and supervisors edit; a lawyer who may only see it (a caller they handle) is refused. */
+/**
+ * Owners and supervisors edit, and so does a lawyer handling that very call now (it was transferred to them: one
+ * work order per call, still owned by the lawyer who took it first). A lawyer who may only see it is refused.
+ */
 export async function updateWorkOrder(
   em: EntityManager, user: DeskUser, scope: Scope, id: string, patch: Partial<WorkOrderInput>,
 ): Promise<WorkOrderView> {
   const w = await em.findOne(WorkOrder, { id });
   if (!w || !visible(scope, w)) throw notFound('work order');
-  if (user.role !== 'supervisor' && w.staffNo !== user.staffNo) throw forbidden('only the owner or a supervisor may edit this work order');
+  const handlingIt = !scope.all && scope.callIds.includes(w.callId);
+  if (user.role !== 'supervisor' && w.staffNo !== user.staffNo && !handlingIt) {
+    throw forbidden('only the owner, the lawyer handling the call or a supervisor may edit this work order');
+  }
   const merged = normalise({ ...(toView(w) as WorkOrderInput), ...patch });
   check(merged);
   em.assign(w, { ...merged, updatedBy: user.staffNo });

@@ -68,7 +68,7 @@ const sink = new CallEventSink({ redisUrl, keyPrefix: prefix, log });
 const timers = scaledTimers(scale);
 const noop = () => undefined;
 const recorder = ablate.has('records')
-  ? { arrived: noop, node: noop, tagged: noop, queued: noop, ended: noop, answered: noop } : new CallEvents(sink);
+  ? { arrived: noop, node: noop, tagged: noop, queued: noop, ended: noop, answered: noop, transferred: noop } : new CallEvents(sink);
 // Built exactly as ivr/component.ts builds it (ivr/assemble.ts); the ablations only swap what is passed in.
 const { controller, stop: stopCallPath } = await assembleCallPath({
   ari: { url: env('BENCH_ARI_URL'), user: 'hotline', password: 'hotline', app: 'hotline' },

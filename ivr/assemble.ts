@@ -5,13 +5,14 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Timers } from '../flows/timers.js';
 import type { Calendar } from '../flows/types.js';
-import { workOrderFirstInquiry } from '../agent-desk/first-inquiry.js';
+import { callerDialects, workOrderFirstInquiry } from '../agent-desk/first-inquiry.js';
 import { RoutingAcd } from './acd/acd.js';
 import { ariBinding } from './acd/ari-ops.js';
 import { StaffDirectory } from './acd/directory.js';
 import { PgPresenceHistory } from './acd/presence-history.js';
 import { Presence } from './acd/presence.js';
 import { Controller, type CallRecorder, type FlowSource } from './controller.js';
+import type { CallEvents } from './records/recorder.js';
 import type { Lookup } from './session/ari-port.js';
 
 export interface CallPathOptions {
@@ -27,7 +28,7 @@ export interface CallPathOptions {
   lookups: Record<string, Lookup>;
   timers: Timers;
   /** One recorder for the controller and the ACD: the per-call event sequence must be shared. */
-  recorder: CallRecorder & { answered(callId: string, staffNo: string): void };
+  recorder: CallRecorder & Pick<CallEvents, 'answered' | 'transferred'>;
 }
 
 export interface CallPath { controller: Controller; acd: RoutingAcd; stop(): Promise<void> }
@@ -42,6 +43,7 @@ export async function assembleCallPath(o: CallPathOptions): Promise<CallPath> {
   const acd: RoutingAcd = new RoutingAcd({
     redis, keyPrefix, app: o.ari.app, log, timers, presence, directory: StaffDirectory.fromOrm(orm, log),
     firstInquiry: workOrderFirstInquiry(orm), onAnswered: (id, staff) => recorder.answered(id, staff),
+    onTransferred: (id, t) => recorder.transferred(id, t), dialects: callerDialects(orm),
     // The controller is created next; by the time a call is offered it exists.
     ivrPath: (callId): Array<{ node: string; digits?: string }> => controller.ivrPath(callId),
   });

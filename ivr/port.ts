@@ -44,6 +44,8 @@ export interface QueueRequest {
   priority: number;
   /** 点名: a lawyer's staff number the caller asked for. */
   requestedAgent?: string;
+  /** A dialect the caller asked for (a flow's dialect menu); otherwise the ACD uses the caller's profile. */
+  dialect?: string;
   maxWaitMs: number;
   /** Prompts for the apology / announcements the queue plays. */
   announce?: PromptRef[];

@@ -72,6 +72,8 @@ export const PROMPTS = {
   'invalid-input': '您按的键不对，请重新选择。',
   'no-input': '没有听到您按键，请重新选择。',
   transferring: '正在为您转接人工服务，请稍候。',
+  // The lawyer handed the caller on to another line or lawyer (desk transfer).
+  'transfer-handover': '正在为您转接，请不要挂机。',
   'queue-apology': '很抱歉，现在来电较多，工作人员都在忙，请您耐心等候。',
   'queue-position-before': '您前面还有',
   'queue-position-after': '位来电在等候。',
@@ -130,7 +132,7 @@ export const PROMPT_IDS = Object.keys(PROMPTS) as PromptId[];
 export const REQUIRED_PROMPTS: readonly string[] = [
   'greeting', 'recording-notice', 'green-channel-offer', 'green-channel-accepted', 'main-menu',
   'consultation-menu', 'lawyer-id-prompt', 'lawyer-id-invalid', 'lawyer-connecting', 'lawyer-unavailable',
-  'transferring-lawyer',
+  'transferring-lawyer', 'transfer-handover',
   'application-menu', 'legal-aid-intro', 'case-number-prompt', 'case-number-invalid', 'case-number-not-found',
   'status-intro', 'status-received', 'status-under-review', 'status-approved', 'status-refused',
   'status-lawyer-assigned', 'status-closed', 'status-unavailable',

@@ -18,6 +18,15 @@ interface Row {
 
 let d: TestDesk;
 let workOrderId = '';
+const HANDLED_CALLER = '13800000077';
+
+/** A call lawyer1 is talking on now (as the ACD reports it); returns its id. */
+async function talking(callId: string): Promise<string> {
+  const at = new Date().toISOString();
+  await d.publish({ type: 'offered', staffNo: 'lawyer1', callId, callerNumber: HANDLED_CALLER, line: 'consultation', priority: 0, green: false, ivrPath: [], at });
+  await d.publish({ type: 'answered', staffNo: 'lawyer1', callId, at });
+  return callId;
+}
 
 const MATRIX: Record<string, Row> = {
   'POST /api/login': {
@@ -61,6 +70,19 @@ const MATRIX: Record<string, Row> = {
   'GET /api/work-orders': { request: async () => ({ url: '/api/work-orders' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
   'GET /api/work-orders/export.csv': { request: async () => ({ url: '/api/work-orders/export.csv' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   'GET /api/calls': { request: async () => ({ url: '/api/calls' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'POST /api/calls/:callId/transfer': {
+    request: async (who) => ({ url: `/api/calls/${await talking(`x-${who}`)}/transfer`, body: { toLine: 'application' } }),
+    expect: { anonymous: 401, agent: 202, supervisor: 202, admin: 403 },
+  },
+  'GET /api/transfer-targets': { request: async () => ({ url: '/api/transfer-targets' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/callers/:number': {
+    request: async () => ({ url: `/api/callers/${HANDLED_CALLER}` }),
+    expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 },
+  },
+  'PUT /api/callers/:number': {
+    request: async () => ({ url: `/api/callers/${HANDLED_CALLER}`, body: { dialect: '粤语' } }),
+    expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 },
+  },
   // 101: the upgrade succeeded.
   'GET /ws': { request: async () => ({ url: '/ws' }), expect: { anonymous: 401, agent: 101, supervisor: 101, admin: 403 } },
 };
@@ -75,6 +97,11 @@ t.before(async () => {
   const r = await d.req('POST', '/api/work-orders', await d.cookie('lawyer1'),
     { callId: 'owned', serviceLine: 'consultation', matter: '合同纠纷', answer: '建议协商', disposition: 'resolved' });
   workOrderId = r.body.id;
+  await talking('handled');
+  // A call controller listening for desk commands (a transfer is accepted once one has it).
+  const controller = d.redis.duplicate();
+  await controller.subscribe(`${d.prefix}:acd:commands`);
+  t.teardown(() => controller.disconnect());
 });
 t.teardown(() => d.close());
 

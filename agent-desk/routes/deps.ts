@@ -1,6 +1,7 @@
 // What route plugins get from buildDesk: the shared services, never a global EntityManager (each request has its
 // own, `req.em`).
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
 import type { Config } from '../../config/index.js';
 import type { Handling } from '../handling.js';
 import type { LiveHub } from '../live.js';
@@ -10,6 +11,8 @@ import type { SessionOptions, SessionStore } from '../sessions.js';
 export interface DeskDeps {
   config: Config;
   orm: MikroORM;
+  /** Commands to the call controllers (transfers). */
+  redis: Redis;
   sessions: SessionStore;
   sessionOptions: SessionOptions;
   presence: DeskPresence;

@@ -14,6 +14,8 @@ export const queue = defineNode({
     priority: z.number().int().min(0).max(9).optional(),
     /** Variable holding a lawyer's staff number (工号) the caller asked for (点名咨询). */
     agentVar: varName.optional(),
+    /** A dialect the caller chose (e.g. from a dialect menu); default: the `dialect` variable, then the caller's profile. */
+    dialect: z.string().min(1).max(20).optional(),
     maxWaitMs: z.number().int().min(1000).max(3_600_000).default(120_000),
     announce: extraPrompts,
   }),
@@ -34,6 +36,7 @@ export const queue = defineNode({
       topic: params.topic ?? fromVars('topic'),
       priority: Number.isFinite(p) ? p : 0,
       requestedAgent: agent === undefined || agent === '' ? undefined : String(agent),
+      dialect: params.dialect ?? fromVars('dialect'),
       maxWaitMs: params.maxWaitMs,
       announce: params.announce.length ? resolvePrompts(params.announce, vars) : undefined,
     });

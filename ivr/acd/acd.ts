@@ -8,14 +8,19 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { realTimers, type TimerHandle, type Timers } from '../../flows/timers.js';
 import type { PromptRef, QueueRequest, QueueResult } from '../port.js';
+import type { ServiceLine } from '../records/events.js';
 import type { Acd, AriCallPort } from '../session/ari-port.js';
 import { estimatedMinutes, positionPrompts } from './announce.js';
 import { AcdAri, type AriBinding } from './ari-ops.js';
+import { listenForCommands, type AcdCommand } from './commands.js';
+import type { Entry, EntryState as State } from './entry.js';
 import { DeskEvents } from './desk-events.js';
 import { runOffer, type OfferContext, type OfferResult } from './offer.js';
 import type { Presence } from './presence.js';
-import { assign, queueOrder, servesLine, skillDeadline, type WaitingCall } from './selection.js';
-import type { Agent, AgentDirectory, FirstInquiry } from './types.js';
+import { assign, dialectDeadline, queueOrder, servesLine, skillDeadline } from './selection.js';
+import { bounded } from './bounded.js';
+import { applyTransfer, requestTransfer, type TransferDeps } from './transfer.js';
+import type { Agent, AgentDirectory, CallerDialects, FirstInquiry } from './types.js';
 
 export interface AcdOptions {
   /** Commands (desk events). */
@@ -27,6 +32,10 @@ export interface AcdOptions {
   presence: Presence;
   /** 首问负责: the owner of the caller's open matter, offered the call first. */
   firstInquiry?: FirstInquiry;
+  /** The caller's dialect from their profile, when the flow did not ask. */
+  dialects?: CallerDialects;
+  /** How long a call waits for a lawyer who speaks the caller's dialect before anyone will do. */
+  dialectWaitMs?: number;
   log: Logger;
   /** The session clock (the controller's; scaled in tests). */
   timers?: Timers;
@@ -46,30 +55,10 @@ export interface AcdOptions {
   onAnswered?: (callId: string, staffNo: string) => void;
   /** The IVR path of a call for the screen pop. */
   ivrPath?: (callId: string) => Array<{ node: string; digits?: string }>;
-}
-
-type State = 'resolving' | 'waiting' | 'ringing' | 'talking' | 'done';
-
-/** A call in a queue here; structurally also the OfferedCall an offer works on. */
-interface Entry extends WaitingCall {
-  token: string;
-  callerNumber: string;
-  leg?: string;
-  onGone(fn: () => void): () => void;
-  quiet(): Promise<void>;
-  port: AriCallPort;
-  req: QueueRequest;
-  state: State;
-  gone: boolean;
-  overdue: boolean;
-  announced: number;
-  announcing: boolean;
-  /** MOH and announcements, one after another. */
-  media: Promise<void>;
-  timers: Set<TimerHandle>;
-  goneFns: Set<() => void>;
-  stops: Array<() => void>;
-  resolve: (r: QueueResult) => void;
+  /** A desk transfer was carried out: record it (CallEvents.transferred). */
+  onTransferred?: (callId: string, t: { from: string; by: string; toLine?: ServiceLine; toAgent?: string }) => void;
+  /** How long the lawyer a call was transferred to is offered it alone before anyone on the line may take it. */
+  transferWaitMs?: number;
 }
 
 const HANGUP = new Set(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
@@ -87,6 +76,7 @@ export class RoutingAcd implements Acd {
   private again = false;
   private tick?: TimerHandle;
   private unsubscribe?: () => Promise<void>;
+  private unlisten?: () => Promise<void>;
   private stopped = false;
   private averageHandleMs: number;
   private staffed = new Map<string, number>();
@@ -109,6 +99,24 @@ export class RoutingAcd implements Acd {
     sub.then((unsub) => { if (this.stopped) void unsub(); else this.unsubscribe = unsub; },
       (err: Error) => this.o.log.error({ err: err.message }, 'presence subscription failed: routing on the periodic tick only'));
     await bounded(sub, 3000).catch(() => undefined);
+    // Transfers from the desk: every controller hears them, the one holding the call acts.
+    const cmds = listenForCommands(this.o.redis, this.o.keyPrefix, this.o.log, (cmd) => this.command(cmd));
+    cmds.then((unlisten) => { if (this.stopped) void unlisten(); else this.unlisten = unlisten; },
+      (err: Error) => this.o.log.error({ err: err.message }, 'desk command subscription failed: transfers unavailable'));
+    await bounded(cmds, 3000).catch(() => undefined);
+  }
+
+  private get transferDeps(): TransferDeps {
+    return {
+      directory: this.o.directory, desk: this.desk, log: this.o.log,
+      hangupLeg: (leg) => this.ari!.hangup(leg).catch((err: Error) => this.o.log.warn({ err: err.message, leg }, 'transfer: hanging up the lawyer failed')),
+    };
+  }
+
+  private command(cmd: AcdCommand): void {
+    const e = this.entries.get(cmd.callId);
+    if (!e || this.stopped) return; // another controller's call (or none's: the desk checked it was answered)
+    void requestTransfer(this.transferDeps, e, cmd).catch((err: Error) => this.o.log.warn({ err: err.message, call: e.callId }, 'transfer failed'));
   }
 
   async stop(): Promise<void> {
@@ -124,6 +132,7 @@ export class RoutingAcd implements Acd {
     this.binding?.events.off('connected', this.onConnected);
     this.ari?.detach();
     await this.unsubscribe?.();
+    await this.unlisten?.();
   }
 
   private get ctx(): OfferContext {
@@ -157,6 +166,7 @@ export class RoutingAcd implements Acd {
       announcing: false, media: Promise.resolve(), timers: new Set(), goneFns: new Set(), stops: [], resolve,
       onGone: (fn) => { e.goneFns.add(fn); return () => e.goneFns.delete(fn); },
       quiet: () => this.quiet(e),
+      talking: (staffNo) => { if (e.state === 'ringing') { e.state = 'talking'; e.talkingWith = staffNo; } },
     };
     this.entries.set(e.callId, e);
     e.stops.push(ari.watch(e.callId, (ev) => { if (HANGUP.has(ev.type)) this.gone(e); }));
@@ -217,14 +227,21 @@ export class RoutingAcd implements Acd {
     try {
       const agents = await this.o.directory.agents();
       e.skillUntil = skillDeadline(agents, e.line, e.topic, now, this.o.skillWaitMs ?? 20_000);
+      const lookup = <T>(what: string, p: Promise<T> | undefined) => (p ? bounded(p, 1500).catch((err: Error) => {
+        this.o.log.warn({ err: err.message, call: e.callId }, `${what} lookup failed: routing without it`);
+        return undefined;
+      }) : undefined);
+      const [owner, dialect] = await Promise.all([
+        e.req.requestedAgent || !e.callerNumber ? undefined : lookup('first-inquiry', this.o.firstInquiry?.ownerFor(e.callerNumber)),
+        e.req.dialect ?? (e.callerNumber ? lookup('dialect', this.o.dialects?.dialectOf(e.callerNumber)) : undefined),
+      ]);
       let preferred: { staffNo: string; kind: 'named' | 'first-inquiry'; waitMs: number } | undefined;
       if (e.req.requestedAgent) preferred = { staffNo: e.req.requestedAgent, kind: 'named', waitMs: this.o.namedWaitMs ?? 30_000 };
-      else if (this.o.firstInquiry && e.callerNumber) {
-        const owner = await bounded(this.o.firstInquiry.ownerFor(e.callerNumber), 1500).catch((err: Error) => {
-          this.o.log.warn({ err: err.message, call: e.callId }, 'first-inquiry lookup failed: routing without it');
-          return undefined;
-        });
-        if (owner) preferred = { staffNo: owner, kind: 'first-inquiry', waitMs: this.o.firstInquiryWaitMs ?? 30_000 };
+      else if (owner) preferred = { staffNo: owner, kind: 'first-inquiry', waitMs: this.o.firstInquiryWaitMs ?? 30_000 };
+      if (dialect) {
+        e.dialect = dialect;
+        e.dialectUntil = dialectDeadline(agents, e.line, dialect, now, this.o.dialectWaitMs ?? 20_000);
+        if (e.dialectUntil) this.after(e, e.dialectUntil - now, () => this.pump());
       }
       // A staff number nobody answers to (not a lawyer, left, no phone): straight to the queue.
       if (preferred && agents.some((a) => a.staffNo === preferred.staffNo)) {
@@ -348,6 +365,25 @@ export class RoutingAcd implements Acd {
     }
   }
 
+  /** The caller waits again after a transfer: a short notice, music, a fresh maximum wait, the new queue. */
+  private handOn(e: Entry, t: NonNullable<Entry['transfer']>): void {
+    applyTransfer(this.transferDeps, e, t, this.timers.now(), this.o.transferWaitMs ?? this.o.namedWaitMs ?? 30_000);
+    this.o.onTransferred?.(e.callId, { from: t.from, by: t.by, toLine: t.toLine as ServiceLine | undefined, toAgent: t.toAgent });
+    e.state = 'waiting';
+    e.port.inQueue = true;
+    for (const h of e.timers) this.timers.clearTimer(h);
+    e.timers.clear();
+    this.media(e, async () => {
+      if (e.state !== 'waiting' || e.gone) return;
+      await e.port.play(['transfer-handover'], { interruptible: false }).catch(() => undefined);
+      await this.moh(e);
+    });
+    this.after(e, e.req.maxWaitMs, () => this.maxWait(e));
+    this.after(e, this.o.announceEveryMs ?? 30_000, () => this.announce(e));
+    if (e.preferred) this.after(e, e.preferred.until - this.timers.now(), () => this.pump());
+    this.pump();
+  }
+
   private countStaffed(agents: Agent[], presence: Map<string, { state: string }>): void {
     const lines = new Set([...this.entries.values()].map((e) => e.line));
     this.staffed = new Map([...lines].map((line) => [line, agents.filter((a) => servesLine(a, line) && (presence.get(a.staffNo)?.state ?? 'offline') !== 'offline').length]));
@@ -365,6 +401,8 @@ export class RoutingAcd implements Acd {
     }
     if (r.kind === 'talked') {
       this.averageHandleMs = Math.round(this.averageHandleMs * 0.8 + r.ms * 0.2);
+      const t = e.transfer;
+      if (t && !e.gone && !e.port.isEnded) { this.handOn(e, t); return; }
       this.settle(e, { reason: 'answered', agent: agent.staffNo });
       return;
     }
@@ -377,9 +415,4 @@ export class RoutingAcd implements Acd {
     if (r.kind === 'error') this.after(e, 1000, () => this.pump());
     else this.pump();
   }
-}
-
-function bounded<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  let t: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<undefined>((r) => { t = setTimeout(() => r(undefined), ms); t.unref(); })]).finally(() => clearTimeout(t));
 }

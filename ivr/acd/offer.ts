@@ -40,6 +40,8 @@ export interface OfferedCall {
   onGone(fn: () => void): () => void;
   /** The lawyer picked up: stop announcements and music on hold (Asterisk keeps MOH playing inside a bridge). */
   quiet(): Promise<void>;
+  /** Caller and lawyer are bridged: from now on the call can be handed on (transfer). */
+  talking(staffNo: string): void;
 }
 
 export type OfferResult =
@@ -164,6 +166,7 @@ async function converse(ctx: OfferContext, call: OfferedCall, agent: Agent, legI
     }
     ctx.desk.publish({ type: 'answered', staffNo, callId: call.callId, at: new Date().toISOString() });
     ctx.onAnswered?.(call.callId, staffNo);
+    call.talking(staffNo);
     // Keep the on-call lease alive so no other process frees the lawyer mid-conversation.
     const every = Math.max(1000, Math.floor(ctx.presence.leaseMs / 3));
     const tick = () => {

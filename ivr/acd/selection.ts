@@ -10,10 +10,13 @@ export interface WaitingCall {
   priority: number;
   /** Arrival order on this controller. */
   seq: number;
-  /** Offered only to this lawyer until `until` (点名 or 首问负责); then to the queue. */
-  preferred?: { staffNo: string; until: number; kind: 'named' | 'first-inquiry' };
+  /** Offered only to this lawyer until `until` (点名, 首问负责, or the target of a transfer); then to the queue. */
+  preferred?: { staffNo: string; until: number; kind: 'named' | 'first-inquiry' | 'transfer' };
   /** Until then only lawyers with the topic as a skill are offered the call (0: no such restriction). */
   skillUntil: number;
+  /** A dialect the caller speaks (粤语, 客家话, ...): until `dialectUntil` only lawyers who speak it. */
+  dialect?: string;
+  dialectUntil?: number;
 }
 
 export interface ReadyAgent { agent: Agent; idle: number }
@@ -32,8 +35,15 @@ export function eligible(call: WaitingCall, agent: Agent, now: number): boolean 
   // A lawyer the caller asked for (or who owns their matter) is offered the call whatever line they sit on.
   if (call.preferred && now < call.preferred.until) return agent.staffNo === call.preferred.staffNo;
   if (!servesLine(agent, call.line)) return false;
+  if (call.dialect && now < (call.dialectUntil ?? 0) && !agent.dialects.includes(call.dialect)) return false;
   if (call.topic && now < call.skillUntil) return agent.skills.includes(call.topic);
   return true;
+}
+
+/** Until when a call waits for a lawyer who speaks the caller's dialect: only if somebody on the line does. */
+export function dialectDeadline(agents: Agent[], line: string, dialect: string | undefined, now: number, waitMs: number): number {
+  if (!dialect) return 0;
+  return agents.some((a) => servesLine(a, line) && a.dialects.includes(dialect)) ? now + waitMs : 0;
 }
 
 /** Until when a call waits for a lawyer with the topic's skill: only worth waiting if somebody on the line has it. */

@@ -29,6 +29,11 @@ export interface FirstInquiry {
   ownerFor(callerNumber: string): Promise<string | undefined>;
 }
 
+/** The dialect a caller is known to speak (their profile), if any. */
+export interface CallerDialects {
+  dialectOf(callerNumber: string): Promise<string | undefined>;
+}
+
 /**
  * What the ACD tells the desk, published on the Redis channel `<KEY_PREFIX>:desk` (JSON), so that any desk process
  * can push it to the lawyer's browser: the screen pop when a call is offered, then answered, then ended.
@@ -38,6 +43,10 @@ export type DeskEvent =
       green: boolean; requestedAgent?: string; ivrPath: Array<{ node: string; digits?: string }>; at: string }
   | { type: 'answered'; staffNo: string; callId: string; at: string }
   | { type: 'missed'; staffNo: string; callId: string; at: string }
-  | { type: 'ended'; staffNo: string; callId: string; at: string };
+  | { type: 'ended'; staffNo: string; callId: string; at: string }
+  /** A transfer the lawyer asked for: carried out (ok) or refused with the reason. */
+  | { type: 'transfer'; staffNo: string; callId: string; ok: boolean; reason?: TransferOutcome['reason']; toLine?: string; toAgent?: string; at: string };
+
+export interface TransferOutcome { reason: 'not_talking' | 'already_transferring' | 'same_lawyer' | 'unknown_lawyer' }
 
 export const deskChannel = (keyPrefix: string) => `${keyPrefix}:desk`;

@@ -61,6 +61,8 @@ export type CallEventBody =
   | { type: 'tagged'; key: string; value: TagValue }
   | { type: 'queued'; serviceLine: ServiceLine; legalTopic?: string; priority?: number; requestedAgent?: string }
   | { type: 'answered'; agent: string }
+  /** The lawyer (or a supervisor for them) handed the caller on: to another line's queue or to a named lawyer. */
+  | { type: 'transferred'; from: string; by: string; toLine?: ServiceLine; toAgent?: string }
   | { type: 'survey_rated'; rating: SurveyRating }
   | { type: 'voicemail_recorded'; recording: string }
   | { type: 'ended'; reason: EndReason };
@@ -94,6 +96,8 @@ const eventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('queued'), serviceLine: z.enum(SERVICE_LINES), legalTopic: text.optional(),
     priority: z.number().int().min(0).max(1000).optional(), requestedAgent: text.optional() }),
   z.object({ ...base, type: z.literal('answered'), agent: text }),
+  z.object({ ...base, type: z.literal('transferred'), from: text, by: text, toLine: z.enum(SERVICE_LINES).optional(),
+    toAgent: text.optional() }),
   z.object({ ...base, type: z.literal('survey_rated'), rating: z.union([z.literal(1), z.literal(2), z.literal(3)]) }),
   z.object({ ...base, type: z.literal('voicemail_recorded'), recording: text }),
   z.object({ ...base, type: z.literal('ended'), reason: z.enum(END_REASONS) }),

@@ -55,6 +55,10 @@ export class CallEvents {
     this.session(callId).emit({ type: 'answered', agent });
   }
 
+  transferred(callId: string, t: { from: string; by: string; toLine?: ServiceLine; toAgent?: string }): void {
+    this.session(callId).emit({ type: 'transferred', ...t });
+  }
+
   surveyRated(callId: string, rating: SurveyRating): void {
     this.session(callId).emit({ type: 'survey_rated', rating });
   }

@@ -13,6 +13,9 @@ export interface PathStep {
 }
 
 /** The record fields events write (a CallRecord entity satisfies it). */
+/** One hand-over of a caller between lawyers (call_record.transfers). */
+export interface TransferStep { at: string; from: string; by: string; toLine?: ServiceLine; toAgent?: string; answeredBy?: string; answeredAt?: string }
+
 export interface CallRecordFields {
   callerNumber?: string | null;
   calledNumber?: string | null;
@@ -28,6 +31,7 @@ export interface CallRecordFields {
   priority: number;
   requestedAgent?: string | null;
   agent?: string | null;
+  transfers: TransferStep[];
   surveyRating?: SurveyRating | null;
   voicemailRecording?: string | null;
   endReason?: EndReason | null;
@@ -131,8 +135,18 @@ export function applyCallEvent(r: CallRecordFields, e: CallEvent): void {
       if (e.requestedAgent !== undefined) r.requestedAgent = e.requestedAgent;
       break;
     case 'answered':
+      // The first person to answer keeps the call (首问负责); whoever took it after a transfer is in `transfers`.
       r.answeredAt ??= at;
-      r.agent = e.agent;
+      r.agent ??= e.agent;
+      if (r.transfers.length && r.agent !== e.agent) {
+        const last = r.transfers[r.transfers.length - 1];
+        if (!last.answeredBy) r.transfers = [...r.transfers.slice(0, -1), { ...last, answeredBy: e.agent, answeredAt: e.at }];
+      }
+      break;
+    case 'transferred':
+      r.transfers = [...r.transfers, {
+        at: e.at, from: e.from, by: e.by, ...(e.toLine ? { toLine: e.toLine } : {}), ...(e.toAgent ? { toAgent: e.toAgent } : {}),
+      }];
       break;
     case 'survey_rated':
       r.surveyRating = e.rating;

@@ -3,7 +3,7 @@
 // this table so the table can change without breaking them.
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { END_REASONS, SERVICE_LINES, type SurveyRating, type TagValue } from '../../ivr/records/events.js';
-import type { PathStep } from '../../ivr/records/reduce.js';
+import type { PathStep, TransferStep } from '../../ivr/records/reduce.js';
 
 export const CallRecord = defineEntity({
   name: 'CallRecord',
@@ -31,6 +31,8 @@ export const CallRecord = defineEntity({
     requestedAgent: p.text().nullable(),
     /** Who answered. */
     agent: p.text().nullable(),
+    /** Hand-overs to another line or lawyer, in order (ivr/records/reduce.ts TransferStep). */
+    transfers: p.json<TransferStep[]>().columnType('jsonb').defaultRaw(`'[]'::jsonb`),
     surveyRating: p.smallint().$type<SurveyRating>().nullable(),
     voicemailRecording: p.text().nullable(),
     endReason: p.enum([...END_REASONS]).columnType('text').nullable(),

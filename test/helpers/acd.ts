@@ -11,12 +11,13 @@ import { Presence, type PresenceHistory } from '../../ivr/acd/presence.js';
 import { PgPresenceHistory } from '../../ivr/acd/presence-history.js';
 import { deskChannel, type DeskEvent, type FirstInquiry } from '../../ivr/acd/types.js';
 import type { Acd } from '../../ivr/session/ari-port.js';
+import { callerDialects } from '../../agent-desk/first-inquiry.js';
 import { startHotline, type TestHotline } from './hotline.js';
 import { call, until } from './sim.js';
 
 export const SCALE = 20;
 
-export interface Lawyer { staffNo: string; name?: string; endpoint: string; skills?: string[]; lines?: string[]; stars?: number }
+export interface Lawyer { staffNo: string; name?: string; endpoint: string; skills?: string[]; dialects?: string[]; lines?: string[]; stars?: number }
 
 /** 101 on PJSIP/8001: labour and contracts, consultation only. 102 on PJSIP/8002: family, land, legal aid, every line. */
 export const LAWYERS: Lawyer[] = [
@@ -57,7 +58,7 @@ export interface AcdHotline {
   close(): Promise<void>;
 }
 
-export interface AcdHotlineOptions extends Partial<Pick<AcdOptions, 'ringTimeoutMs' | 'namedWaitMs' | 'firstInquiryWaitMs' | 'skillWaitMs' | 'announceEveryMs' | 'averageHandleMs'>> {
+export interface AcdHotlineOptions extends Partial<Pick<AcdOptions, 'ringTimeoutMs' | 'namedWaitMs' | 'firstInquiryWaitMs' | 'skillWaitMs' | 'announceEveryMs' | 'averageHandleMs' | 'dialects' | 'dialectWaitMs' | 'transferWaitMs'>> {
   lawyers?: Lawyer[];
   firstInquiry?: FirstInquiry;
   wrapUpMs?: number;
@@ -88,6 +89,8 @@ export async function startAcdHotline(o: AcdHotlineOptions = {}): Promise<AcdHot
     ringTimeoutMs: o.ringTimeoutMs ?? 15_000, namedWaitMs: o.namedWaitMs ?? 20_000, firstInquiryWaitMs: o.firstInquiryWaitMs ?? 20_000,
     skillWaitMs: o.skillWaitMs ?? 10_000, announceEveryMs: o.announceEveryMs ?? 60_000, averageHandleMs: o.averageHandleMs,
     onAnswered: (callId, staffNo) => h.recorder.answered(callId, staffNo),
+    onTransferred: (callId, tr) => h.recorder.transferred(callId, tr),
+    dialects: o.dialects ?? callerDialects(h.orm), dialectWaitMs: o.dialectWaitMs ?? 10_000, transferWaitMs: o.transferWaitMs ?? 20_000,
   });
   await acd.bind(ariBinding(h.controller));
   const desk: DeskEvent[] = [];
@@ -118,9 +121,9 @@ export async function startAcdHotline(o: AcdHotlineOptions = {}): Promise<AcdHot
 }
 
 export async function addLawyer(h: TestHotline, l: Lawyer): Promise<void> {
-  await h.sql(`insert into staff (staff_no, name, role, password_hash, skills, lines, endpoint, stars)
-    values (?, ?, 'agent', 'x', ?::jsonb, ?::jsonb, ?, ?)`,
-  [l.staffNo, l.name ?? `律师${l.staffNo}`, JSON.stringify(l.skills ?? []), JSON.stringify(l.lines ?? []), l.endpoint, l.stars ?? 3]);
+  await h.sql(`insert into staff (staff_no, name, role, password_hash, skills, dialects, lines, endpoint, stars)
+    values (?, ?, 'agent', 'x', ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)`,
+  [l.staffNo, l.name ?? `律师${l.staffNo}`, JSON.stringify(l.skills ?? []), JSON.stringify(l.dialects ?? []), JSON.stringify(l.lines ?? []), l.endpoint, l.stars ?? 3]);
 }
 
 /** How the simulated desk phone behaves from now on. */

@@ -39,11 +39,11 @@ export async function call(sim: Sim, method: string, url: string, body?: unknown
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until pred() holds, polling; fails with the label after timeoutMs. */
-export async function until(pred: () => boolean | Promise<boolean>, label: string, timeoutMs = 5000): Promise<void> {
+export async function until(pred: () => boolean | Promise<boolean>, label: string | (() => string), timeoutMs = 5000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await pred()) return;
     await sleep(5);
   }
-  throw new Error(`timed out waiting for ${label}`);
+  throw new Error(`timed out waiting for ${typeof label === 'function' ? label() : label}`);
 }
