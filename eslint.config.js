@@ -46,6 +46,16 @@ export default defineConfig(
     },
   },
   {
+    // The desk's pages are browser ES modules.
+    files: ['agent-desk/public/**/*.js', 'pbx-sim/public/**/*.js'],
+    languageOptions: {
+      globals: {
+        document: 'readonly', window: 'readonly', fetch: 'readonly', WebSocket: 'readonly', location: 'readonly',
+        URLSearchParams: 'readonly', FormData: 'readonly', Option: 'readonly', Audio: 'readonly', HTMLElement: 'readonly',
+      },
+    },
+  },
+  {
     // Tests poke at JSON bodies and event payloads of many shapes; typing each one would not catch more bugs.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -29,14 +29,20 @@ export function parsePresence(raw: string | null | undefined, staffNo?: string):
     const v = JSON.parse(raw) as Partial<AgentPresence>;
     if (typeof v.staffNo !== 'string' || !PRESENCE_STATES.includes(v.state as PresenceState)) return undefined;
     if (staffNo !== undefined && v.staffNo !== staffNo) return undefined;
-    return { staffNo: v.staffNo, state: v.state as PresenceState, since: Number(v.since) || 0, ...(v.reason ? { reason: v.reason } : {}) };
+    const out: AgentPresence = { staffNo: v.staffNo, state: v.state as PresenceState, since: Number(v.since) || 0, ...(v.reason ? { reason: v.reason } : {}) };
+    if (out.state === 'wrap_up' && Number.isFinite(Number(v.wrapUpLeftMs))) out.wrapUpLeftMs = Number(v.wrapUpLeftMs);
+    return out;
   } catch {
     return undefined;
   }
 }
 
-/** The AgentPresence part of the ACD's view: its claim tokens and deadlines are none of the browser's business. */
-const shown = (p: PresenceView): AgentPresence => ({ staffNo: p.staffNo, state: p.state, since: p.since, ...(p.reason ? { reason: p.reason } : {}) });
+/** The AgentPresence part of the ACD's view: its claim tokens and leases are none of the browser's business. */
+function shown(p: PresenceView, now: number): AgentPresence {
+  const out: AgentPresence = { staffNo: p.staffNo, state: p.state, since: p.since, ...(p.reason ? { reason: p.reason } : {}) };
+  if (p.state === 'wrap_up' && p.deadline !== undefined) out.wrapUpLeftMs = Math.max(0, p.deadline - now);
+  return out;
+}
 
 /** The desk's view of the ACD's presence store. */
 export class AcdPresence implements DeskPresence {
@@ -44,11 +50,12 @@ export class AcdPresence implements DeskPresence {
 
   async many(staffNos: readonly string[]): Promise<AgentPresence[]> {
     const all = await this.presence.snapshot(staffNos);
-    return staffNos.map((s) => shown(all.get(s) ?? { staffNo: s, state: 'offline', since: 0 }));
+    const now = this.presence.now();
+    return staffNos.map((s) => shown(all.get(s) ?? { staffNo: s, state: 'offline', since: 0 }, now));
   }
 
   async set(staffNo: string, state: DeskState, reason?: string): Promise<{ changed: boolean; presence: AgentPresence }> {
     const r = await this.presence.setState(staffNo, state, reason);
-    return { changed: r.changed, presence: shown(r.presence) };
+    return { changed: r.changed, presence: shown(r.presence, this.presence.now()) };
   }
 }

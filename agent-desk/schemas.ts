@@ -33,6 +33,8 @@ export const Presence = Type.Object({
   reason: Type.Optional(Type.String()),
   /** Epoch milliseconds; 0 when never set. */
   since: Type.Number(),
+  /** Wrap-up (话后整理) ends by itself in this many milliseconds (as of this answer). */
+  wrapUpLeftMs: Type.Optional(Type.Number()),
 });
 
 export const StaffView = Type.Object({

@@ -88,7 +88,7 @@ t.test('a lawyer takes a call from the phone page, saves the work order, the sup
   t.equal(await deskPage.textContent('#pop-number'), CALLER, 'caller number on the pop');
   t.equal(await deskPage.textContent('#pop-line'), '法律咨询');
   t.equal(await deskPage.textContent('#pop-topic'), '劳动与欠薪');
-  // #pop-path (语音导航) stays '—': no one passes the ACD an ivrPath yet (AcdOptions.ivrPath is unwired).
+  t.match(await deskPage.textContent('#pop-path'), /（按 1）.*（按 2）/, 'the keys pressed in the IVR');
   t.equal(await deskPage.inputValue('#wo-form input[name=callId]'), callId, 'the form is for this call');
   await phonePage.waitForFunction(() => document.getElementById('status')?.textContent === '通话中（已接通律师）');
 

@@ -39,7 +39,8 @@ export interface PresenceOptions {
 }
 
 // Shared by every operation: decode (a value the desk wrote has only AgentPresence fields), settle (a wrap-up whose
-// time is up, or a lease nobody renewed, becomes ready), save (and publish the AgentPresence part when it changed).
+// time is up, or a lease nobody renewed, becomes ready), save (and publish the AgentPresence part when it changed;
+// during wrap-up with the time left, for the desk's countdown: a duration, since browsers' clocks are often wrong).
 const PRELUDE = `
 local now, chan = tonumber(ARGV[2]), ARGV[3]
 local changes = {}
@@ -57,7 +58,9 @@ end
 local function save(key, v, changed)
   redis.call('SET', key, cjson.encode(v))
   if changed then
-    local msg = cjson.encode({ staffNo = v.staffNo, state = v.state, reason = v.reason, since = v.since })
+    local shown = { staffNo = v.staffNo, state = v.state, reason = v.reason, since = v.since }
+    if v.state == 'wrap_up' and v.deadline then shown.wrapUpLeftMs = math.max(0, v.deadline - now) end
+    local msg = cjson.encode(shown)
     redis.call('PUBLISH', chan, msg)
     table.insert(changes, msg)
   end
@@ -176,7 +179,8 @@ export class Presence {
 
   get channel(): string { return presenceChannel(this.o.keyPrefix); }
   private key(staffNo: string): string { return presenceKey(this.o.keyPrefix, staffNo); }
-  private now(): number { return Math.floor(this.clock()); }
+  /** The presence clock (epoch milliseconds in production). */
+  now(): number { return Math.floor(this.clock()); }
 
   /** EVALSHA with a fallback to EVAL (a restarted Redis has forgotten the script). */
   private async run(script: string, keys: string[], args: Array<string | number>): Promise<unknown> {

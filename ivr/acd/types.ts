@@ -16,7 +16,14 @@ export interface Agent {
   stars: number;
 }
 
-export interface AgentPresence { staffNo: string; state: PresenceState; reason?: string; since: number }
+export interface AgentPresence {
+  staffNo: string; state: PresenceState; reason?: string; since: number;
+  /**
+   * During wrap-up: how long until the lawyer goes ready again by themselves, as of when this was read. A duration,
+   * not a time: the countdown in the browser must not depend on the browser's clock.
+   */
+  wrapUpLeftMs?: number;
+}
 
 /** Lawyers who may take calls (the staff table, cached). */
 export interface AgentDirectory {

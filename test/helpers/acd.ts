@@ -90,6 +90,7 @@ export async function startAcdHotline(o: AcdHotlineOptions = {}): Promise<AcdHot
     skillWaitMs: o.skillWaitMs ?? 10_000, announceEveryMs: o.announceEveryMs ?? 60_000, averageHandleMs: o.averageHandleMs,
     onAnswered: (callId, staffNo) => h.recorder.answered(callId, staffNo),
     onTransferred: (callId, tr) => h.recorder.transferred(callId, tr),
+    ivrPath: (callId) => h.controller.ivrPath(callId),
     dialects: o.dialects ?? callerDialects(h.orm), dialectWaitMs: o.dialectWaitMs ?? 10_000, transferWaitMs: o.transferWaitMs ?? 20_000,
   });
   await acd.bind(ariBinding(h.controller));
