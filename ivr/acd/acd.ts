@@ -17,7 +17,9 @@ import type { Entry, EntryState as State } from './entry.js';
 import { DeskEvents } from './desk-events.js';
 import { runOffer, type OfferContext, type OfferResult } from './offer.js';
 import type { Presence } from './presence.js';
-import { assign, dialectDeadline, queueOrder, servesLine, skillDeadline } from './selection.js';
+import { routingPass } from './pass.js';
+import { dialectDeadline, queueOrder, skillDeadline } from './selection.js';
+import { SharedQueue } from './shared-queue.js';
 import { bounded } from './bounded.js';
 import { applyTransfer, requestTransfer, type TransferDeps } from './transfer.js';
 import type { Agent, AgentDirectory, CallerDialects, FirstInquiry } from './types.js';
@@ -57,6 +59,8 @@ export interface AcdOptions {
   ivrPath?: (callId: string) => Array<{ node: string; digits?: string }>;
   /** A desk transfer was carried out: record it (CallEvents.transferred). */
   onTransferred?: (callId: string, t: { from: string; by: string; toLine?: ServiceLine; toAgent?: string }) => void;
+  /** Route with the other controllers' waiting calls in view (default on; one controller loses nothing by it). */
+  sharedQueue?: boolean;
   /** How long the lawyer a call was transferred to is offered it alone before anyone on the line may take it. */
   transferWaitMs?: number;
 }
@@ -82,7 +86,11 @@ export class RoutingAcd implements Acd {
   private staffed = new Map<string, number>();
   private readonly onConnected = () => { void this.resync(); };
 
+  /** The other controllers' waiting calls (fairness); off with `sharedQueue: false`. */
+  private readonly shared?: SharedQueue;
+
   constructor(private readonly o: AcdOptions) {
+    if (o.sharedQueue !== false) this.shared = new SharedQueue(o.redis, o.keyPrefix, this.instance, 3 * (o.tickMs ?? 2000) + 2000);
     this.timers = o.timers ?? realTimers;
     this.desk = new DeskEvents(o.redis, o.keyPrefix, o.log);
     this.averageHandleMs = o.averageHandleMs ?? 240_000;
@@ -133,6 +141,7 @@ export class RoutingAcd implements Acd {
     this.ari?.detach();
     await this.unsubscribe?.();
     await this.unlisten?.();
+    await this.shared?.stop().catch(() => undefined);
   }
 
   private get ctx(): OfferContext {
@@ -162,7 +171,7 @@ export class RoutingAcd implements Acd {
     const result = new Promise<QueueResult>((r) => { resolve = r; });
     const e: Entry = {
       callId: port.call.callId, token: `${port.call.callId}@${this.instance}`, callerNumber: port.call.callerNumber, port, req, line: req.line, topic: req.topic,
-      priority: req.priority, seq: ++this.seq, skillUntil: 0, state: 'resolving', gone: false, overdue: false, announced: 0,
+      priority: req.priority, seq: Date.now() * 1000 + (++this.seq % 1000), skillUntil: 0, state: 'resolving', gone: false, overdue: false, announced: 0,
       announcing: false, media: Promise.resolve(), timers: new Set(), goneFns: new Set(), stops: [], resolve,
       onGone: (fn) => { e.goneFns.add(fn); return () => e.goneFns.delete(fn); },
       quiet: () => this.quiet(e),
@@ -182,6 +191,7 @@ export class RoutingAcd implements Acd {
     for (const s of e.stops) s();
     e.goneFns.clear();
     if (this.entries.get(e.callId) === e) this.entries.delete(e.callId);
+    void this.shared?.leave(e.token).catch(() => undefined);
     if (r.reason !== 'answered' && !port.isEnded) {
       await e.media;
       await ari.stopMoh(e.callId).catch(() => undefined);
@@ -340,29 +350,11 @@ export class RoutingAcd implements Acd {
   }
 
   private async pass(): Promise<void> {
-    const waiting = [...this.entries.values()].filter((e) => e.state === 'waiting' && !e.gone);
-    if (!waiting.length) return;
-    const agents = await this.o.directory.agents();
-    const presence = await this.o.presence.snapshot(agents.map((a) => a.staffNo));
-    this.countStaffed(agents, presence);
-    const ready = agents.flatMap((agent) => {
-      const p = presence.get(agent.staffNo);
-      return p?.state === 'ready' ? [{ agent, idle: p.idle ?? p.since }] : [];
-    });
-    const taken = new Set<string>();
-    for (const { call, candidates } of assign(waiting, ready, this.timers.now())) {
-      const e = call as Entry;
-      for (const agent of candidates) {
-        if (taken.has(agent.staffNo)) continue;
-        if (e.state !== 'waiting' || e.gone) break;
-        taken.add(agent.staffNo);
-        // Another controller may have rung this lawyer since the snapshot: then try the next one.
-        if (!(await this.o.presence.claim(agent.staffNo, e.token))) continue;
-        if ((e.state as State) !== 'waiting' || e.gone) { await this.o.presence.release(agent.staffNo, e.token); break; }
-        void this.offer(e, agent);
-        break;
-      }
-    }
+    const staffed = await routingPass({
+      directory: this.o.directory, presence: this.o.presence, shared: this.shared, log: this.o.log, now: () => this.timers.now(),
+      offer: (e, agent) => { void this.offer(e, agent); },
+    }, this.entries.values());
+    if (staffed) this.staffed = staffed;
   }
 
   /** The caller waits again after a transfer: a short notice, music, a fresh maximum wait, the new queue. */
@@ -384,13 +376,9 @@ export class RoutingAcd implements Acd {
     this.pump();
   }
 
-  private countStaffed(agents: Agent[], presence: Map<string, { state: string }>): void {
-    const lines = new Set([...this.entries.values()].map((e) => e.line));
-    this.staffed = new Map([...lines].map((line) => [line, agents.filter((a) => servesLine(a, line) && (presence.get(a.staffNo)?.state ?? 'offline') !== 'offline').length]));
-  }
-
   private async offer(e: Entry, agent: Agent): Promise<void> {
     e.state = 'ringing';
+    void this.shared?.leave(e.token).catch(() => undefined);
     let r: OfferResult;
     try {
       r = await runOffer(this.ctx, e, agent, {

@@ -9,7 +9,7 @@ import { ariBinding } from '../../ivr/acd/ari-ops.js';
 import { StaffDirectory } from '../../ivr/acd/directory.js';
 import { Presence, type PresenceHistory } from '../../ivr/acd/presence.js';
 import { PgPresenceHistory } from '../../ivr/acd/presence-history.js';
-import { deskChannel, type DeskEvent, type FirstInquiry } from '../../ivr/acd/types.js';
+import { deskChannel, type AgentDirectory, type DeskEvent, type FirstInquiry } from '../../ivr/acd/types.js';
 import type { Acd } from '../../ivr/session/ari-port.js';
 import { callerDialects } from '../../agent-desk/first-inquiry.js';
 import { startHotline, type TestHotline } from './hotline.js';
@@ -58,7 +58,9 @@ export interface AcdHotline {
   close(): Promise<void>;
 }
 
-export interface AcdHotlineOptions extends Partial<Pick<AcdOptions, 'ringTimeoutMs' | 'namedWaitMs' | 'firstInquiryWaitMs' | 'skillWaitMs' | 'announceEveryMs' | 'averageHandleMs' | 'dialects' | 'dialectWaitMs' | 'transferWaitMs'>> {
+export interface AcdHotlineOptions extends Partial<Pick<AcdOptions, 'ringTimeoutMs' | 'namedWaitMs' | 'firstInquiryWaitMs' | 'skillWaitMs' | 'announceEveryMs' | 'averageHandleMs' | 'dialects' | 'dialectWaitMs' | 'transferWaitMs' | 'sharedQueue'>> {
+  /** Wraps the staff directory (e.g. to slow this controller's routing passes down). */
+  directory?: (base: AgentDirectory) => AgentDirectory;
   lawyers?: Lawyer[];
   firstInquiry?: FirstInquiry;
   wrapUpMs?: number;
@@ -85,7 +87,7 @@ export async function startAcdHotline(o: AcdHotlineOptions = {}): Promise<AcdHot
   });
   const acd = late.acd = new RoutingAcd({
     redis: h.redis, keyPrefix: prefix, app: 'hotline', log, timers, presence, firstInquiry: o.firstInquiry,
-    directory: StaffDirectory.fromOrm(h.orm, log, { ttlMs: 200 }),
+    directory: (o.directory ?? ((d) => d))(StaffDirectory.fromOrm(h.orm, log, { ttlMs: 200 })), sharedQueue: o.sharedQueue,
     ringTimeoutMs: o.ringTimeoutMs ?? 15_000, namedWaitMs: o.namedWaitMs ?? 20_000, firstInquiryWaitMs: o.firstInquiryWaitMs ?? 20_000,
     skillWaitMs: o.skillWaitMs ?? 10_000, announceEveryMs: o.announceEveryMs ?? 60_000, averageHandleMs: o.averageHandleMs,
     onAnswered: (callId, staffNo) => h.recorder.answered(callId, staffNo),
