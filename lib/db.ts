@@ -10,10 +10,11 @@ import { FlowRevision } from './entities/flow-revision.js';
 import { Staff } from './entities/staff.js';
 import { SystemEvent } from './entities/system-event.js';
 import { WorkOrder } from './entities/work-order.js';
+import { afterCallEntities } from './entities/after-call.js';
 import type { Log } from './proc.js';
 
 /** Every entity of the application. Add new ones here (and a migration in migrations/). */
-export const entities = [SystemEvent, CallRecord, FlowRevision, Staff, WorkOrder];
+export const entities = [SystemEvent, CallRecord, FlowRevision, Staff, WorkOrder, ...afterCallEntities];
 
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');
 
