@@ -43,8 +43,8 @@ export async function ensureSlots(em: EntityManager, cal: WorkingCalendar, s: Ap
   }
   if (!starts.length) return 0;
   await sql(em, `insert into appointment_slot (service, room, starts_at, ends_at, capacity)
-    select ?, r, s, e, ? from unnest(?::text[], ?::timestamptz[], ?::timestamptz[]) as t(r, s, e)
-    on conflict (service, room, starts_at) do nothing`, [s.code, s.capacity, rooms, starts, ends]);
+    values ${starts.map(() => '(?, ?, ?, ?, ?)').join(', ')}
+    on conflict (service, room, starts_at) do nothing`, starts.flatMap((st, i) => [s.code, rooms[i], st, ends[i], s.capacity]));
   return starts.length;
 }
 
