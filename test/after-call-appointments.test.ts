@@ -52,6 +52,8 @@ t.test('a lawyer books during the call, moves and cancels; the work order link a
   const r = await d.req('POST', '/api/appointments', lawyer, { callId: 'ap-1', slotId: slots[0].id, callerName: '钱九' });
   t.equal(r.status, 201, JSON.stringify(r.body));
   t.match(r.body, { callId: 'ap-1', workOrderId: wo.body.id, callerNumber: '13900003333', status: 'booked', channel: 'desk', bookedBy: 'lawyer1', serviceName: '人民调解' });
+  const detail = await d.req('GET', `/api/work-orders/${wo.body.id}`, lawyer);
+  t.same(detail.body.afterCall.appointments.map((x: { id: string }) => x.id), [r.body.id], 'on the work order of the call');
   const full = await d.req('POST', '/api/appointments', lawyer, { callerNumber: '13900004444', slotId: slots[0].id });
   t.equal(full.status, 409, 'capacity 1: the second booking is refused');
   t.equal(full.body.details[0].field, 'slotId');

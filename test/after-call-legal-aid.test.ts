@@ -41,6 +41,9 @@ t.test('a lawyer takes an application during the call: case number, means test, 
   const decl = await d.req('POST', '/api/legal-aid', lawyer, { callId: 'la-1', applicantName: '李四', matterType: 'marriage-family', hardshipDeclaration: true });
   t.equal(decl.body.meansTest, 'declaration', '告知承诺 instead of documents');
   t.not(decl.body.caseNumber, r.body.caseNumber);
+  const detail = await d.req('GET', `/api/work-orders/${wo.body.id}`, lawyer);
+  t.equal(detail.status, 200);
+  t.same(detail.body.afterCall.applications.map((x: { caseNumber: string }) => x.caseNumber), [r.body.caseNumber, decl.body.caseNumber], 'on the work order of the call');
 });
 
 t.test('bad input: each bad field named; a call the lawyer did not take is refused', async (t) => {

@@ -26,6 +26,9 @@ t.test('a complaint about lawyer1, taken by lawyer2 during the call: to a superv
   t.match(r.body, { handler: 'sup1', status: 'in_progress', callerNumber: '13900005001', callId: 'tk-1', concernsStaffNo: 'lawyer1' });
   t.same(r.body.events.map((e: { kind: string }) => e.kind), ['created', 'assigned']);
   const id = r.body.id;
+  const wo = await d.req('POST', '/api/work-orders', c.lawyer2, { callId: 'tk-1', serviceLine: 'complaint', matter: '投诉律师', disposition: 'follow_up' });
+  const detail = await d.req('GET', `/api/work-orders/${wo.body.id}`, c.sup1);
+  t.same(detail.body.afterCall.tickets.map((x: { id: string }) => x.id), [id], 'on the work order of the call');
   t.equal((await d.req('GET', `/api/tickets/${id}`, c.lawyer1)).status, 404, 'the lawyer complained about cannot see it');
   t.notOk((await d.req('GET', '/api/tickets', c.lawyer1)).body.items.some((x: { id: string }) => x.id === id));
   t.equal((await d.req('GET', `/api/tickets/${id}`, c.lawyer2)).status, 200, 'the lawyer who took it can');
