@@ -105,8 +105,9 @@ t.test('the reminder call: on the working day before (after National Day 2025: 0
   await holiday.stop();
 
   const j = jobs(new Date('2025-09-30T10:00:00+08:00'), 'r1');
-  await j.start();
+  // Sweep before the worker starts: its scheduled sweep would otherwise race this one to queue the calls.
   const report = await j.sweep();
+  await j.start();
   t.same(report.reminders.sort(), [answered, busy].sort(), '09-30 reminds the appointments of 10-09 (the next working day), not 10-10');
   const ids = (await j.queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized'])).map((x) => x.id).filter((x) => x?.startsWith('reminder-')).sort();
   t.same(ids, [`reminder-${answered}-2025-09-30`, `reminder-${busy}-2025-09-30`].sort(), 'job ids from the appointment and the day');
@@ -134,8 +135,8 @@ t.test('a complaint forwarded, answered by callback and closed with the caller\'
   await tickets.forward(h.orm.em.fork(), tk.id, '司法局督查室', '涉及律师执业纪律，转督查室', 'sup1');
   await tickets.requestCallback(h.orm.em.fork(), tk.id, { reply: '已约谈该律师并责令整改', number: '13900009003', dueAt: now, by: 'sup1' });
   const j = jobs(now, 'cb');
-  await j.start();
   t.same((await j.sweep()).callbacks, [tk.id]);
+  await j.start();
   await until(async () => (await h.sql('select status from ticket where id = ?', [tk.id]))[0].status === 'replied', 'the callback to be answered', 20_000);
   t.same((await j.sweep()).callbacks, [], 'queued once');
   const closed = await tickets.close(h.orm.em.fork(), tk.id, 'satisfied', '', 'sup1', new Date('2025-10-09T10:00:00+08:00'));
