@@ -25,6 +25,7 @@ import { deskLogger } from './log.js';
 import { Presence } from '../ivr/acd/presence.js';
 import { PgPresenceHistory } from '../ivr/acd/presence-history.js';
 import { AcdPresence, type DeskPresence } from './presence.js';
+import { afterCallRoutes } from './routes/after-call.js';
 import { authRoutes } from './routes/auth.js';
 import { callsControlRoutes } from './routes/calls-control.js';
 import type { DeskDeps } from './routes/deps.js';
@@ -147,6 +148,7 @@ export function buildDesk(services: DeskServices, opts: DeskOptions = {}): DeskA
   void app.register(presenceRoutes, deps);
   void app.register(ledgerRoutes, deps);
   void app.register(callsControlRoutes, deps);
+  void app.register(afterCallRoutes, deps);
   void app.register(wsRoutes, { ...deps, sessionCheckMs: opts.sessionCheckMs ?? 30_000 });
   void app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: 'index.html', wildcard: false });
 

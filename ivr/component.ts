@@ -7,6 +7,10 @@ import { loadCalendar } from '../lib/calendar/calendar.js';
 import { scheduleCalendar } from '../lib/calendar/schedules.js';
 import { isPromptId } from '../prompts/catalogue.js';
 import type { Component } from '../scripts/components.js';
+import { AfterCallJobs } from '../lib/after-call/jobs.js';
+import { loudWarnings, refreshCalendar } from '../lib/after-call/calendar-store.js';
+import { OutboundCaller } from '../lib/after-call/outbound.js';
+import { ariBinding } from './acd/ari-ops.js';
 import { assembleCallPath } from './assemble.js';
 import { FlowStore } from './flow-store.js';
 import { databaseLookups } from './lookups.js';
@@ -18,15 +22,16 @@ export const ivrComponent: Component = {
   async start({ config, log: parent, orm, redisUrl }) {
     const log = parent.child({ component: 'ivr' });
     const prefix = config.ivr.keyPrefix;
-    const lookups = databaseLookups(orm);
+    const workingCalendar = loadCalendar({
+      extraDir: path.join(config.dataDir, 'calendar'), hours: config.centre.hours, onWarning: loudWarnings(log),
+    });
+    const lookups = databaseLookups(orm, workingCalendar);
     const flows = new FlowStore(orm, path.basename(config.ivr.flowFile, '.yaml'), log, {
       promptExists: (id) => isPromptId(id), lookupExists: (name) => name in lookups,
     });
     await flows.start(config.ivr.flowFile);
-    const calendar = scheduleCalendar(loadCalendar({
-      extraDir: path.join(config.dataDir, 'calendar'), hours: config.centre.hours,
-      onWarning: (w) => log.error({ warning: w }, 'calendar: no holiday data for this year; load the State Council notice'),
-    }));
+    await refreshCalendar(orm, workingCalendar).catch((err: Error) => log.warn({ err: err.message }, 'calendar: stored holiday years not read'));
+    const calendar = scheduleCalendar(workingCalendar);
     // Redis for saved session state: a failing Redis must not stall calls, so commands fail fast instead of queueing.
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
     redis.on('error', (err) => log.warn({ err: err.message }, 'redis (session state) unavailable'));
@@ -38,9 +43,19 @@ export const ivrComponent: Component = {
       ari: config.ari, log, orm, redis, keyPrefix: prefix, flows, calendar, lookups, timers, recorder: new CallEvents(sink),
     });
     callPath.controller.start();
+    // Reminder and ticket-callback calls go out on the controller's ARI connection. Only the simulator's dial string
+    // is known here; against a real Asterisk the trunk is site configuration not yet in Config, so the calls are
+    // recorded as failed ('no outbound line') rather than dialled somewhere wrong.
+    const outbound = simulated
+      ? new OutboundCaller(ariBinding(callPath.controller), { app: config.ari.app, endpoint: 'PJSIP/{number}', callerId: '12348', ringTimeoutMs: 30_000, lang: 'zh', log })
+      : undefined;
+    if (!outbound) log.warn('after-call jobs: no outbound trunk configured; reminder and callback calls will be recorded as failed');
+    const afterCall = new AfterCallJobs({ orm, redisUrl, prefix, calendar: workingCalendar, outbound, log });
+    await afterCall.start();
     return {
       urls: [`ari:${config.ari.url} app ${config.ari.app}`],
       async stop() {
+        await afterCall.stop();
         await callPath.stop();
         flows.stop();
         await sink.close(5000);

@@ -1,4 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { loadCalendar, type WorkingCalendar } from '../lib/calendar/index.js';
+import { appointmentLookups } from '../lib/after-call/ivr-lookups.js';
 import type { Lookup } from './session/ari-port.js';
 
 /** A lookup that takes longer than this gives the flow its error branch: a caller is never kept waiting on a query. */
@@ -24,8 +26,10 @@ async function query<T>(orm: MikroORM, sql: string, params: unknown[]): Promise<
 }
 
 /** The named functions flows may call (lookup node). Each answers found / notFound, or throws (-> error branch). */
-export function databaseLookups(orm: MikroORM): Record<string, Lookup> {
+export function databaseLookups(orm: MikroORM, calendar: WorkingCalendar = loadCalendar()): Record<string, Lookup> {
   return {
+    /** 办事预约: the earliest free slot of a service, and booking it (lib/after-call/ivr-lookups.ts). */
+    ...appointmentLookups(orm, calendar),
     /** 绿色通道: is the caller on the centre's list of elderly, disabled, minor, migrant-worker or low-income callers? */
     async vulnerableCaller(args) {
       const number = String(args.number ?? '');

@@ -63,6 +63,17 @@ export const PROMPTS = {
   'appointment-confirm-menu': '确认预约请按1，需要其他时间请按0。',
   'appointment-booked': '预约成功。请按时带上身份证到中心办理。',
   'appointment-none': '最近没有可以预约的时间，正在为您转接工作人员。',
+  'appointment-menu': '办事预约。公证请按1，法律援助请按2，人民调解请按3，司法鉴定请按4，行政复议请按5，律师当面咨询请按6，人工服务请按0。',
+  // The reminder call the working day before: intro, the date and time (say.ts), the place, the end.
+  'appointment-reminder': '您好，这里是{centre}，提醒您按时来办理预约的业务。预约的时间是',
+  'appointment-reminder-place': '地点是',
+  'appointment-reminder-end': '请带上身份证按时到达。如果需要改时间，请拨打12348。再见！',
+  'place-notarisation': '中心一楼公证窗口。',
+  'place-legal-aid': '中心一楼法律援助窗口。',
+  'place-mediation': '中心二楼调解室。',
+  'place-judicial-appraisal': '中心二楼司法鉴定受理窗口。',
+  'place-admin-reconsideration': '中心三楼行政复议接待室。',
+  'place-lawyer-consultation': '中心一楼律师接待室。',
 
   // --- 4 政务监督, 5 投诉建议 --------------------------------------------------------------------------------------
   'supervision-intro': '政务监督。接通后，请说明您要反映的单位和事情。',
@@ -98,6 +109,7 @@ export const PROMPTS = {
 
   // --- Callbacks (the centre rings the caller back) --------------------------------------------------------------
   'callback-intro': '您好，这里是{centre}。您之前拨打过12348热线，现在给您回电。',
+  'ticket-reply-callback': '关于您反映的问题，我们已经办理完毕，并作出了答复。书面答复会寄给您，有疑问请再拨打12348。再见！',
 
   // --- Failures --------------------------------------------------------------------------------------------------
   // Played by deploy/asterisk/extensions.conf when the controller is down (Stasis() failed): no variables there.
@@ -136,7 +148,10 @@ export const REQUIRED_PROMPTS: readonly string[] = [
   'application-menu', 'legal-aid-intro', 'case-number-prompt', 'case-number-invalid', 'case-number-not-found',
   'status-intro', 'status-received', 'status-under-review', 'status-approved', 'status-refused',
   'status-lawyer-assigned', 'status-closed', 'status-unavailable',
-  'appointment-earliest', 'appointment-confirm-menu', 'appointment-booked', 'appointment-none',
+  'appointment-earliest', 'appointment-confirm-menu', 'appointment-booked', 'appointment-none', 'appointment-menu',
+  'appointment-reminder', 'appointment-reminder-place', 'appointment-reminder-end', 'ticket-reply-callback',
+  'place-notarisation', 'place-legal-aid', 'place-mediation', 'place-judicial-appraisal', 'place-admin-reconsideration',
+  'place-lawyer-consultation',
   'supervision-intro', 'complaint-intro',
   'invalid-input', 'no-input', 'transferring', 'queue-apology', 'queue-position-before', 'queue-position-after',
   'queue-next', 'queue-wait-before', 'queue-wait-after', 'queue-callback-offer', 'queue-callback-accepted',
@@ -184,6 +199,15 @@ export const MENUS = {
     '1': { rating: 'satisfied', label: '满意' },
     '2': { rating: 'basically-satisfied', label: '基本满意' },
     '3': { rating: 'dissatisfied', label: '不满意' },
+  },
+  'appointment-menu': {
+    '1': { service: 'notarisation', label: '公证' },
+    '2': { service: 'legal-aid', label: '法律援助' },
+    '3': { service: 'mediation', label: '人民调解' },
+    '4': { service: 'judicial-appraisal', label: '司法鉴定' },
+    '5': { service: 'admin-reconsideration', label: '行政复议' },
+    '6': { service: 'lawyer-consultation', label: '律师当面咨询' },
+    '0': { line: 'operator', label: '人工服务' },
   },
   'appointment-confirm-menu': {
     '1': { action: 'accept', label: '确认预约' },

@@ -2,6 +2,7 @@
 // each must get. The desk's own list of routes is compared with the matrix both ways, so a route added without a
 // row here (or a row for a route that is gone) fails this test.
 import t from 'tap';
+import { loadCalendar } from '../lib/calendar/index.js';
 import type { Role } from '../lib/entities/staff.js';
 import { PASSWORD, startDesk, type TestDesk } from './helpers/desk.js';
 
@@ -83,9 +84,81 @@ const MATRIX: Record<string, Row> = {
     request: async () => ({ url: `/api/callers/${HANDLED_CALLER}`, body: { dialect: '粤语' } }),
     expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 },
   },
+  // After the call (issue 8): calendar, legal aid, appointments, tickets. Each row makes its own fresh matter.
+  'GET /api/calendar': { request: async () => ({ url: '/api/calendar' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 200 } },
+  'PUT /api/calendar/years/:year': {
+    request: async () => ({ url: '/api/calendar/years/2027', body: { source: 'test', holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-03' }], workdays: [] } }),
+    expect: { anonymous: 401, agent: 403, supervisor: 403, admin: 200 },
+  },
+  'POST /api/legal-aid': { request: async () => ({ url: '/api/legal-aid', body: { applicantName: '张三', matterType: 'labour-wages' } }), expect: { anonymous: 401, agent: 201, supervisor: 201, admin: 403 } },
+  'GET /api/legal-aid': { request: async () => ({ url: '/api/legal-aid' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/legal-aid/:id': { request: async () => ({ url: `/api/legal-aid/${await application()}` }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'POST /api/legal-aid/:id/status': {
+    request: async () => ({ url: `/api/legal-aid/${await application()}/status`, body: { to: 'under_review' } }),
+    expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 },
+  },
+  'GET /api/appointment-services': { request: async () => ({ url: '/api/appointment-services' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 200 } },
+  'GET /api/appointment-slots': {
+    request: async () => ({ url: `/api/appointment-slots?service=notarisation&date=${loadCalendar().addWorkingDays(new Date(), 1)}` }),
+    expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 },
+  },
+  'POST /api/appointments': { request: async () => ({ url: '/api/appointments', body: { slotId: await freeSlot(), callerNumber: '13900000001' } }), expect: { anonymous: 401, agent: 201, supervisor: 201, admin: 403 } },
+  'GET /api/appointments': { request: async () => ({ url: '/api/appointments' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'PATCH /api/appointments/:id': {
+    request: async () => ({ url: `/api/appointments/${await appointment()}`, body: { slotId: await freeSlot() } }),
+    expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 },
+  },
+  'POST /api/appointments/:id/cancel': { request: async () => ({ url: `/api/appointments/${await appointment()}/cancel` }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'POST /api/appointments/:id/attendance': {
+    request: async () => ({ url: `/api/appointments/${await appointment()}/attendance`, body: { kept: true } }),
+    expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 },
+  },
+  'POST /api/tickets': {
+    request: async () => ({ url: '/api/tickets', body: { kind: 'complaint', category: 'other', summary: '投诉', department: '办公室', deadlineDays: 5 } }),
+    expect: { anonymous: 401, agent: 201, supervisor: 201, admin: 403 },
+  },
+  'GET /api/tickets': { request: async () => ({ url: '/api/tickets' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/tickets/:id': { request: async () => ({ url: `/api/tickets/${await ticket()}` }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'POST /api/tickets/:id/assign': {
+    request: async () => ({ url: `/api/tickets/${await ticket()}/assign`, body: { handler: 'lawyer2' } }),
+    expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 },
+  },
+  'POST /api/tickets/:id/forward': {
+    request: async () => ({ url: `/api/tickets/${await ticket()}/forward`, body: { department: '司法所', note: '转办' } }),
+    expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 },
+  },
+  'POST /api/tickets/:id/callback': {
+    request: async () => ({ url: `/api/tickets/${await ticket()}/callback`, body: { reply: '已处理' } }),
+    expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 },
+  },
+  'POST /api/tickets/:id/close': {
+    request: async () => {
+      const id = await ticket();
+      await d.req('POST', `/api/tickets/${id}/callback`, await d.cookie('lawyer1'), { reply: '已处理' });
+      return { url: `/api/tickets/${id}/close`, body: { rating: 'satisfied' } };
+    },
+    expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 },
+  },
   // 101: the upgrade succeeded.
   'GET /ws': { request: async () => ({ url: '/ws' }), expect: { anonymous: 401, agent: 101, supervisor: 101, admin: 403 } },
 };
+
+/** Fresh matters owned by lawyer1, made as lawyer1 through the API. */
+async function application(): Promise<string> {
+  return (await d.req('POST', '/api/legal-aid', await d.cookie('lawyer1'), { applicantName: '李四', matterType: 'other' })).body.id;
+}
+async function ticket(): Promise<string> {
+  return (await d.req('POST', '/api/tickets', await d.cookie('lawyer1'),
+    { kind: 'supervision', category: 'other', summary: '监督', callerNumber: '13900000002', department: '办公室', handler: 'lawyer1', deadlineDays: 5 })).body.id;
+}
+async function freeSlot(): Promise<string> {
+  const day = loadCalendar().addWorkingDays(new Date(), 1);
+  const slots = (await d.req('GET', `/api/appointment-slots?service=notarisation&date=${day}`, await d.cookie('supervisor'))).body as Array<{ id: string; free: number }>;
+  return slots.find((x) => x.free > 0)!.id;
+}
+async function appointment(): Promise<string> {
+  return (await d.req('POST', '/api/appointments', await d.cookie('lawyer1'), { slotId: await freeSlot(), callerNumber: '13900000003' })).body.id;
+}
 
 t.before(async () => {
   d = await startDesk({ login: { max: 1000, timeWindowMs: 60_000 } });

@@ -47,8 +47,9 @@ t.test('a calendar that cannot answer: callers are served (main menu), not turne
   await pressAt(h, id, 'main-menu', '3');
   await hangUpQueued(id);
   const f = await finished(h, id);
-  t.same(f.heard, [...GREETING, 'main-menu']);
-  t.same(f.path, ['vulnerable-check:notFound', 'greeting:done', 'green-offer:done', 'hours:error', 'main-menu:chosen[3]', 'line-appointment:done', 'queue-line:abandoned_in_queue']);
+  t.same(f.heard, [...GREETING, 'main-menu', 'appointment-menu']);
+  t.same(f.path, ['vulnerable-check:notFound', 'greeting:done', 'green-offer:done', 'hours:error', 'main-menu:chosen[3]', 'line-appointment:done',
+    'appointment-menu:timeout', 'queue-line:abandoned_in_queue']);
   t.match(f.record, { service_line: 'appointment', end_reason: 'abandoned_in_queue' });
   checkLedger(t, f);
 });

@@ -46,10 +46,11 @@ t.test('9 repeats the main menu (heard twice), then a line', async (t) => {
   const id = await h.dial(next());
   await pressAt(h, id, 'main-menu', '9');
   await pressAt(h, id, 'main-menu', '3', 2);
+  await pressAt(h, id, 'appointment-menu', '0');
   await hangUpInQueue(h, id);
   const f = await finished(h, id);
-  t.same(f.heard, [...GREETING, 'main-menu', 'main-menu', MOH]);
-  t.same(f.path, [...ARRIVAL, 'main-menu:chosen[9,3]', 'line-appointment:done', 'queue-line:abandoned_in_queue']);
+  t.same(f.heard, [...GREETING, 'main-menu', 'main-menu', 'appointment-menu', MOH]);
+  t.same(f.path, [...ARRIVAL, 'main-menu:chosen[9,3]', 'line-appointment:done', 'appointment-menu:chosen[0]', 'queue-line:abandoned_in_queue']);
   t.match(f.record, { service_line: 'appointment', end_reason: 'abandoned_in_queue' });
   checkLedger(t, f);
 });

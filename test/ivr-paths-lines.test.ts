@@ -16,8 +16,9 @@ const ARRIVAL = ['vulnerable-check:notFound', 'greeting:done', 'green-offer:done
 interface Case { name: string; keys: Array<[media: string, key: string]>; heard: string[]; path: string[]; line: string; topic: string | null }
 
 const lines: Case[] = [
-  { name: '3 appointment (办事预约)', keys: [['main-menu', '3']], line: 'appointment', topic: null,
-    heard: [...GREETING, 'main-menu', MOH], path: ['main-menu:chosen[3]', 'line-appointment:done'] },
+  // Self-service booking is offered first (test/after-call-ivr.test.ts); 0 asks for a person.
+  { name: '3 appointment (办事预约), 0 for a person', keys: [['main-menu', '3'], ['appointment-menu', '0']], line: 'appointment', topic: null,
+    heard: [...GREETING, 'main-menu', 'appointment-menu', MOH], path: ['main-menu:chosen[3]', 'line-appointment:done', 'appointment-menu:chosen[0]'] },
   { name: '4 government-affairs supervision (政务监督)', keys: [['main-menu', '4']], line: 'supervision', topic: null,
     heard: [...GREETING, 'main-menu', 'supervision-intro', MOH], path: ['main-menu:chosen[4]', 'line-supervision:done', 'supervision-intro:done'] },
   { name: '5 complaints and suggestions (投诉建议)', keys: [['main-menu', '5']], line: 'complaint', topic: null,

@@ -68,7 +68,7 @@ t.test('a flow that does not validate is refused and calls go on on the publishe
   await pressAt(h, id, 'main-menu', '3');
   await hangUpInQueue(h, id);
   const f = await finished(h, id);
-  t.same(f.heard, [...GREETING, 'main-menu', MOH]);
+  t.same(f.heard, [...GREETING, 'main-menu', 'appointment-menu', MOH]);
   t.match(f.record, { flow_revision: before, service_line: 'appointment' });
   checkLedger(t, f);
 });

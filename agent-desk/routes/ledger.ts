@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import { userOf } from '../access.js';
 import { searchCalls } from '../calls.js';
 import { workOrdersCsv } from '../csv.js';
+import { afterCallOf, WorkOrderDetail } from '../after-call-links.js';
 import { errorResponses } from '../errors.js';
 import { CallView, dateOrTime, Disposition, Id, Paging, PhoneNumber, ServiceLine, StaffNo, WorkOrderFields, WorkOrderView } from '../schemas.js';
 import { createWorkOrder, getWorkOrder, scopeOf, searchWorkOrders, updateWorkOrder } from '../work-orders.js';
@@ -72,8 +73,14 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox<DeskDeps> = async (app, dep
 
   app.get('/api/work-orders/:id', {
     config: { access: ['agent', 'supervisor'] },
-    schema: { tags: ['work orders'], summary: '工单详情 One work order', params: Type.Object({ id: Id }), response: { 200: WorkOrderView, ...errorResponses } },
-  }, async (req) => getWorkOrder(req.em, await scopeOf(userOf(req), handling), req.params.id));
+    schema: {
+      tags: ['work orders'], summary: '工单详情 One work order, with the appointments, applications and tickets of its call',
+      params: Type.Object({ id: Id }), response: { 200: WorkOrderDetail, ...errorResponses },
+    },
+  }, async (req) => {
+    const wo = await getWorkOrder(req.em, await scopeOf(userOf(req), handling), req.params.id);
+    return { ...wo, afterCall: await afterCallOf(req.em, userOf(req), wo) };
+  });
 
   app.get('/api/work-orders', {
     config: { access: ['agent', 'supervisor'] },

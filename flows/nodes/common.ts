@@ -9,7 +9,8 @@ export type PromptSpec =
   | string
   | { digits: string }
   | { number: number }
-  | { var: string; as?: 'prompt' | 'digits' | 'number' };
+  /** `as: prompts`: the variable holds several catalogue ids separated by spaces (a date read out by a lookup). */
+  | { var: string; as?: 'prompt' | 'prompts' | 'digits' | 'number' };
 
 export const PROMPT_ID = /^[A-Za-z0-9][\w\-./]*$/;
 export const VAR_NAME = /^[A-Za-z_][\w.]*$/;
@@ -27,7 +28,7 @@ function promptProblem(v: unknown): string | undefined {
   if (keys === 'number') return typeof o.number === 'number' && Number.isFinite(o.number) ? undefined : 'number must be a number';
   if (keys === 'var' || keys === 'as,var') {
     if (typeof o.var !== 'string' || !VAR_NAME.test(o.var)) return 'var must be a variable name';
-    if (o.as !== undefined && o.as !== 'prompt' && o.as !== 'digits' && o.as !== 'number') return "as must be 'prompt', 'digits' or 'number'";
+    if (o.as !== undefined && o.as !== 'prompt' && o.as !== 'prompts' && o.as !== 'digits' && o.as !== 'number') return "as must be 'prompt', 'prompts', 'digits' or 'number'";
     return undefined;
   }
   return 'a prompt is a prompt id, {digits: "..."}, {number: n} or {var: name}';
@@ -61,6 +62,8 @@ export function resolvePrompts(specs: readonly PromptSpec[], vars: Vars): Prompt
     } else if (s.as === 'number') {
       const n = Number(v);
       if (Number.isFinite(n)) out.push({ number: n });
+    } else if (s.as === 'prompts') {
+      for (const id of String(v).split(/\s+/)) if (id && PROMPT_ID.test(id)) out.push(id);
     } else if (typeof v === 'string' && PROMPT_ID.test(v)) {
       out.push(v);
     }

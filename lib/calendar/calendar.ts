@@ -58,6 +58,7 @@ export class WorkingCalendar {
   private problems: LoadProblem[] = [];
   private warned = new Set<string>();
   private readonly seen: CalendarWarning[] = [];
+  private stored: LoadedYear[] = [];
 
   constructor(private readonly opts: CalendarOptions = {}) {
     this.hours = resolveHours(opts.hours);
@@ -67,6 +68,8 @@ export class WorkingCalendar {
   /** Re-reads the bundled data and the admin directory: how a new year's notice takes effect without a release. */
   reload(): CalendarCoverage {
     const { years, problems } = loadHolidayYears({ extraDir: this.opts.extraDir, bundled: this.opts.bundled });
+    // Years an admin loaded into the database come last: the newest word on a year wins (calendar-store.ts).
+    for (const y of this.stored) years.set(y.year, y);
     const off = new Map<number, string>();
     const makeup = new Set<number>();
     for (const y of [...years.values()].sort((a, b) => a.year - b.year)) {
@@ -88,6 +91,15 @@ export class WorkingCalendar {
       });
     }
     return this.coverage();
+  }
+
+  /**
+   * Years loaded by an admin into the database (holiday_calendar, already checked with checkHolidayFile); they
+   * replace the same years from files. Reloads at once.
+   */
+  setStoredYears(years: LoadedYear[]): CalendarCoverage {
+    this.stored = [...years];
+    return this.reload();
   }
 
   coverage(): CalendarCoverage {

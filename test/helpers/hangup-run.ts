@@ -9,7 +9,7 @@ import { loadFlow } from '../../flows/load.js';
 import { HoldingQueue } from '../../ivr/acd/holding-queue.js';
 import { databaseLookups } from '../../ivr/lookups.js';
 import type { Acd, AriCallPort } from '../../ivr/session/ari-port.js';
-import { CASE_BROKEN, CASE_FOUND, HANGUP_AT, LISTED_CALLER, type Setup, type Step } from './hangup-table.js';
+import { CASE_BROKEN, CASE_FOUND, HANGUP_AT, LISTED_CALLER, SERVICE_WITHOUT_SLOTS, type Setup, type Step } from './hangup-table.js';
 import { startHotline, type TestHotline } from './hotline.js';
 import { guardProcess, pathNodes, probeController, type Probe } from './ivr-probe.js';
 import { call, ROOT, until } from './sim.js';
@@ -47,6 +47,7 @@ export function runHangupShard(shard: number, shards: number): void {
     await h.controller.stop();
     await h.sql('insert into vulnerable_caller (number, reason, added_by) values (?, ?, ?)', [LISTED_CALLER, 'elderly', 'test']);
     await h.sql('insert into case_status (case_number, kind, status) values (?, ?, ?)', [CASE_FOUND, 'legal_aid', 'approved']);
+    await h.sql('update appointment_service set active = false where code = ?', [SERVICE_WITHOUT_SLOTS]);
     const db = databaseLookups(h.orm);
     p = await probeController(h, {
       acd, open: () => !setup.closed,

@@ -45,6 +45,10 @@ const cons = [G, { press: '1' }, { hear: 'consultation-menu' }] as Step[];
 const appl = [G, { press: '2' }, { hear: 'application-menu' }] as Step[];
 const lawyer = [...cons, { press: '7' }, { hear: 'lawyer-id-prompt' }] as Step[];
 const caseNo = [...appl, { press: '5' }, { hear: 'case-number-prompt' }] as Step[];
+const appt = [G, { press: '3' }, { hear: 'appointment-menu' }] as Step[];
+const offer = [...appt, { press: '1' }, { hear: 'appointment-confirm-menu' }] as Step[];
+/** hangup-run.ts takes this service out of use, so its key leads to "no free time". */
+export const SERVICE_WITHOUT_SLOTS = 'admin-reconsideration';
 const answered = { acd: 'answer' } as const;
 const survey = [G, { press: '3' }, { hear: 'survey-intro' }] as Step[];
 const closed = { closed: true } as const;
@@ -86,6 +90,18 @@ export const HANGUP_AT: Record<string, Reach> = {
   'status-not-found': { steps: [...caseNo, { press: `${CASE_MISSING}#` }, { hear: 'case-number-not-found' }], at: 'now', what: 'while told the case is unknown' },
   'status-unavailable': { steps: [...caseNo, { press: `${CASE_BROKEN}#` }, { hear: 'status-unavailable' }], at: 'now', what: 'while told the status cannot be read' },
   'line-appointment': { steps: [G, { press: '3' }], at: 'entry', what: 'as the line is set' },
+  'appointment-menu': { steps: appt, at: 'now', what: 'in the middle of the appointment menu' },
+  'svc-notarisation': { steps: [...appt, { press: '1' }], at: 'entry', what: 'as the service is set' },
+  'svc-legal-aid': { steps: [...appt, { press: '2' }], at: 'entry', what: 'as the service is set' },
+  'svc-mediation': { steps: [...appt, { press: '3' }], at: 'entry', what: 'as the service is set' },
+  'svc-appraisal': { steps: [...appt, { press: '4' }], at: 'entry', what: 'as the service is set' },
+  'svc-reconsideration': { steps: [...appt, { press: '5' }], at: 'entry', what: 'as the service is set' },
+  'svc-lawyer': { steps: [...appt, { press: '6' }], at: 'entry', what: 'as the service is set' },
+  'slot-lookup': { steps: [...appt, { press: '6' }, { finish: 'appointment-menu' }], at: 'entry', what: 'during the free-slot lookup' },
+  'slot-offer': { steps: [...appt, { press: '1' }, { hear: 'appointment-earliest' }], at: 'now', what: 'while the earliest free time is read out' },
+  'slot-book': { steps: [...offer, { press: '1' }], at: 'entry', what: 'as the slot is booked' },
+  'appointment-booked': { steps: [...offer, { press: '1' }, { hear: 'appointment-booked' }], at: 'now', what: 'while told the booking is made' },
+  'appointment-none': { steps: [...appt, { press: '5' }, { hear: 'appointment-none' }], at: 'now', what: 'while told there is no free time' },
   'line-supervision': { steps: [G, { press: '4' }], at: 'entry', what: 'as the line is set' },
   'supervision-intro': { steps: [G, { press: '4' }, { hear: 'supervision-intro' }], at: 'now', what: 'during the supervision explanation' },
   'line-complaint': { steps: [G, { press: '5' }], at: 'entry', what: 'as the line is set' },
