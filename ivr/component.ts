@@ -12,6 +12,7 @@ import { FlowStore } from './flow-store.js';
 import { databaseLookups } from './lookups.js';
 import { CallEventSink } from './records/emitter.js';
 import { CallEvents } from './records/recorder.js';
+import { recordingJobs } from '../recordings-store/jobs.js';
 
 export const ivrComponent: Component = {
   name: 'ivr',
@@ -34,8 +35,12 @@ export const ivrComponent: Component = {
     // Against the simulator with a sped-up clock, the controller's timeouts speed up with it.
     const simulated = new URL(config.ari.url).host === `${config.sim.host}:${config.sim.port}`;
     const timers = simulated && config.sim.timeScale !== 1 ? scaledTimers(config.sim.timeScale) : realTimers;
+    // Recording facts go to the recordings queue (its own connection: BullMQ waits for Redis rather than failing).
+    const queueRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    queueRedis.on('error', (err) => log.warn({ err: err.message }, 'redis (recordings queue) unavailable'));
+    const recordings = recordingJobs(queueRedis, prefix);
     const callPath = await assembleCallPath({
-      ari: config.ari, log, orm, redis, keyPrefix: prefix, flows, calendar, lookups, timers, recorder: new CallEvents(sink),
+      ari: config.ari, log, orm, redis, keyPrefix: prefix, flows, calendar, lookups, timers, recorder: new CallEvents(sink), recordings,
     });
     callPath.controller.start();
     return {
@@ -44,6 +49,8 @@ export const ivrComponent: Component = {
         await callPath.stop();
         flows.stop();
         await sink.close(5000);
+        await recordings.close();
+        queueRedis.disconnect();
         redis.disconnect();
       },
     };

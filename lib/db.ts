@@ -7,13 +7,14 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PROJECT_ROOT } from '../config/index.js';
 import { CallRecord } from './entities/call-record.js';
 import { FlowRevision } from './entities/flow-revision.js';
+import { LegalHold, Recording, RecordingAudit, RecordingPause } from './entities/recording.js';
 import { Staff } from './entities/staff.js';
 import { SystemEvent } from './entities/system-event.js';
 import { WorkOrder } from './entities/work-order.js';
 import type { Log } from './proc.js';
 
 /** Every entity of the application. Add new ones here (and a migration in migrations/). */
-export const entities = [SystemEvent, CallRecord, FlowRevision, Staff, WorkOrder];
+export const entities = [SystemEvent, CallRecord, FlowRevision, Staff, WorkOrder, Recording, RecordingPause, LegalHold, RecordingAudit];
 
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');
 

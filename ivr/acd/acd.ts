@@ -44,6 +44,8 @@ export interface AcdOptions {
   tickMs?: number;
   /** A person answered: record it (CallEvents.answered). */
   onAnswered?: (callId: string, staffNo: string) => void;
+  /** Caller and lawyer bridged (OfferContext.onBridged): the call recording starts. */
+  onBridged?: OfferContext['onBridged'];
   /** The IVR path of a call for the screen pop. */
   ivrPath?: (callId: string) => Array<{ node: string; digits?: string }>;
 }
@@ -129,7 +131,7 @@ export class RoutingAcd implements Acd {
   private get ctx(): OfferContext {
     return {
       ari: this.ari!, presence: this.o.presence, desk: this.desk, timers: this.timers, log: this.o.log, app: this.o.app,
-      ringTimeoutMs: this.o.ringTimeoutMs ?? 20_000, onAnswered: this.o.onAnswered,
+      ringTimeoutMs: this.o.ringTimeoutMs ?? 20_000, onAnswered: this.o.onAnswered, onBridged: this.o.onBridged,
     };
   }
 
