@@ -115,7 +115,7 @@ export async function ingestRecording(d: IngestDeps, f: RecordingFacts, attempt 
     }
     throw err;
   }
-  const key = objectKey(f.name, row.finished_at ?? row.started_at ?? new Date());
+  const key = objectKey(f.name, new Date(row.finished_at ?? row.started_at ?? Date.now()));
   const sealed = encrypt(got.bytes, d.keys.current);
   await d.store.put(key, sealed);
   // Read the copy back through the store: only a copy that decrypts to the same hash lets the original go.

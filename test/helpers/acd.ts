@@ -57,7 +57,7 @@ export interface AcdHotline {
   close(): Promise<void>;
 }
 
-export interface AcdHotlineOptions extends Partial<Pick<AcdOptions, 'ringTimeoutMs' | 'namedWaitMs' | 'firstInquiryWaitMs' | 'skillWaitMs' | 'announceEveryMs' | 'averageHandleMs'>> {
+export interface AcdHotlineOptions extends Partial<Pick<AcdOptions, 'ringTimeoutMs' | 'namedWaitMs' | 'firstInquiryWaitMs' | 'skillWaitMs' | 'announceEveryMs' | 'averageHandleMs' | 'onBridged'>> {
   lawyers?: Lawyer[];
   firstInquiry?: FirstInquiry;
   wrapUpMs?: number;
@@ -87,7 +87,7 @@ export async function startAcdHotline(o: AcdHotlineOptions = {}): Promise<AcdHot
     directory: StaffDirectory.fromOrm(h.orm, log, { ttlMs: 200 }),
     ringTimeoutMs: o.ringTimeoutMs ?? 15_000, namedWaitMs: o.namedWaitMs ?? 20_000, firstInquiryWaitMs: o.firstInquiryWaitMs ?? 20_000,
     skillWaitMs: o.skillWaitMs ?? 10_000, announceEveryMs: o.announceEveryMs ?? 60_000, averageHandleMs: o.averageHandleMs,
-    onAnswered: (callId, staffNo) => h.recorder.answered(callId, staffNo),
+    onAnswered: (callId, staffNo) => h.recorder.answered(callId, staffNo), onBridged: o.onBridged,
   });
   await acd.bind(ariBinding(h.controller));
   const desk: DeskEvent[] = [];
