@@ -10,7 +10,6 @@ import t from 'tap';
 import pino from 'pino';
 import { ariFiles } from '../recordings-store/asterisk.js';
 import { decrypt, encrypt, EncryptedReader, KeyRing } from '../recordings-store/crypto.js';
-import { ingestRecording } from '../recordings-store/ingest.js';
 import { purgeExpired } from '../recordings-store/retention.js';
 import { FsBlobStore, DiskFloorError } from '../recordings-store/storage.js';
 import { sweep } from '../recordings-store/sweep.js';
