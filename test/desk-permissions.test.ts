@@ -3,7 +3,15 @@
 // row here (or a row for a route that is gone) fails this test.
 import t from 'tap';
 import type { Role } from '../lib/entities/staff.js';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { commandsChannel } from '../ivr/recording/capture.js';
+import { KeyRing } from '../recordings-store/crypto.js';
+import { FsBlobStore } from '../recordings-store/storage.js';
 import { PASSWORD, startDesk, type TestDesk } from './helpers/desk.js';
+import { seedRecording } from './helpers/recording-seed.js';
 
 type Who = 'anonymous' | Role;
 const WHO: Who[] = ['anonymous', 'agent', 'supervisor', 'admin'];
@@ -18,6 +26,10 @@ interface Row {
 
 let d: TestDesk;
 let workOrderId = '';
+let recordingId = '';
+const storeDir = mkdtempSync(path.join(os.tmpdir(), 'perm-rec-'));
+const keys = new KeyRing({ id: 't', key: randomBytes(32) });
+const hold = async () => String((await d.orm.em.fork().getConnection().execute(`insert into legal_hold (call_id, reason, created_by) values ('owned', '保全', 'supervisor') returning id`))[0].id);
 
 const MATRIX: Record<string, Row> = {
   'POST /api/login': {
@@ -61,12 +73,26 @@ const MATRIX: Record<string, Row> = {
   'GET /api/work-orders': { request: async () => ({ url: '/api/work-orders' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
   'GET /api/work-orders/export.csv': { request: async () => ({ url: '/api/work-orders/export.csv' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   'GET /api/calls': { request: async () => ({ url: '/api/calls' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/recordings': { request: async () => ({ url: '/api/recordings' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/recordings/:id': { request: async () => ({ url: `/api/recordings/${recordingId}` }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/recordings/:id/audio': { request: async () => ({ url: `/api/recordings/${recordingId}/audio` }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/recordings/:id/waveform': { request: async () => ({ url: `/api/recordings/${recordingId}/waveform` }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  // Download: RECORDINGS_DOWNLOAD_ROLES, supervisors by default.
+  'GET /api/recordings/:id/download': { request: async () => ({ url: `/api/recordings/${recordingId}/download` }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/recording-audit': { request: async () => ({ url: '/api/recording-audit' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 200 } },
+  'POST /api/legal-holds': { request: async () => ({ url: '/api/legal-holds', body: { callId: 'owned', reason: '诉讼保全' } }), expect: { anonymous: 401, agent: 403, supervisor: 201, admin: 201 } },
+  'GET /api/legal-holds': { request: async () => ({ url: '/api/legal-holds' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 200 } },
+  'DELETE /api/legal-holds/:id': { request: async () => ({ url: `/api/legal-holds/${await hold()}` }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 200 } },
+  // lawyer1 is talking on `owned` (see before()); a controller listens for commands.
+  'POST /api/calls/:callId/recording/pause': { request: async () => ({ url: '/api/calls/owned/recording/pause' }), expect: { anonymous: 401, agent: 202, supervisor: 202, admin: 403 } },
+  'POST /api/calls/:callId/recording/resume': { request: async () => ({ url: '/api/calls/owned/recording/resume' }), expect: { anonymous: 401, agent: 202, supervisor: 202, admin: 403 } },
   // 101: the upgrade succeeded.
   'GET /ws': { request: async () => ({ url: '/ws' }), expect: { anonymous: 401, agent: 101, supervisor: 101, admin: 403 } },
 };
 
 t.before(async () => {
-  d = await startDesk({ login: { max: 1000, timeWindowMs: 60_000 } });
+  const store = new FsBlobStore(storeDir);
+  d = await startDesk({ login: { max: 1000, timeWindowMs: 60_000 }, recordings: { store, keys } });
   await d.staff({ staffNo: 'lawyer1', role: 'agent', endpoint: 'PJSIP/8001' });
   await d.staff({ staffNo: 'lawyer2', role: 'agent', endpoint: 'PJSIP/8002' });
   await d.staff({ staffNo: 'supervisor', role: 'supervisor' });
@@ -75,8 +101,14 @@ t.before(async () => {
   const r = await d.req('POST', '/api/work-orders', await d.cookie('lawyer1'),
     { callId: 'owned', serviceLine: 'consultation', matter: '合同纠纷', answer: '建议协商', disposition: 'resolved' });
   workOrderId = r.body.id;
+  recordingId = (await seedRecording(d.orm, store, keys, { name: 'perm-rec', callId: 'owned', staffNo: 'lawyer1' })).id;
+  await d.publish({ type: 'offered', staffNo: 'lawyer1', callId: 'owned', callerNumber: '13800000002', line: 'consultation', priority: 0, green: false, ivrPath: [], at: new Date().toISOString() });
+  await d.publish({ type: 'answered', staffNo: 'lawyer1', callId: 'owned', at: new Date().toISOString() });
+  const controller = d.redis.duplicate();
+  await controller.subscribe(commandsChannel(d.prefix));
+  t.teardown(() => controller.quit());
 });
-t.teardown(() => d.close());
+t.teardown(async () => { await d.close(); rmSync(storeDir, { recursive: true, force: true }); });
 
 async function wsStatus(cookie?: string): Promise<number> {
   try {
