@@ -31,6 +31,9 @@ import { callsControlRoutes } from './routes/calls-control.js';
 import type { DeskDeps } from './routes/deps.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { presenceRoutes } from './routes/presence.js';
+import { recordingRoutes, type RecordingDeps } from './routes/recordings.js';
+import { KeyRing } from '../recordings-store/crypto.js';
+import { blobStoreFromConfig } from '../recordings-store/setup.js';
 import { staffRoutes } from './routes/staff.js';
 import { wsRoutes } from './routes/ws.js';
 import { DEFAULT_SESSION_OPTIONS, SESSION_COOKIE, SessionStore, type SessionOptions } from './sessions.js';
@@ -69,6 +72,8 @@ export interface DeskOptions {
   sessionCheckMs?: number;
   /** Draft a work order for every answered call (auto-work-order.ts); npm start turns it on. */
   autoWorkOrders?: boolean | Partial<DrafterOptions>;
+  /** Where recordings are read from; default: the store and keys configuration names (RECORDINGS_*). */
+  recordings?: Partial<Pick<RecordingDeps, 'store' | 'keys' | 'downloadRoles'>>;
 }
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
@@ -149,6 +154,12 @@ export function buildDesk(services: DeskServices, opts: DeskOptions = {}): DeskA
   void app.register(ledgerRoutes, deps);
   void app.register(callsControlRoutes, deps);
   void app.register(afterCallRoutes, deps);
+  void app.register(recordingRoutes, { ...deps, recordings: {
+    store: opts.recordings?.store ?? blobStoreFromConfig(config),
+    keys: opts.recordings?.keys ?? new KeyRing(config.recordings.key, config.recordings.oldKeys),
+    downloadRoles: opts.recordings?.downloadRoles ?? config.recordings.downloadRoles,
+    publish: (channel, message) => redis.publish(channel, message),
+  } });
   void app.register(wsRoutes, { ...deps, sessionCheckMs: opts.sessionCheckMs ?? 30_000 });
   void app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: 'index.html', wildcard: false });
 

@@ -7,6 +7,7 @@ import type { Config } from '../config/index.js';
 import type { Component } from '../scripts/components.js';
 import { buildDesk } from './app.js';
 import { seedDemoStaff } from './staff.js';
+import { keyRingFromConfig } from '../recordings-store/setup.js';
 
 /** npm start on a bare machine: no DATABASE_URL (embedded PostgreSQL) and ARI_URL pointing at the simulator. */
 export function isDemo(config: Config): boolean {
@@ -18,10 +19,12 @@ export const agentDeskComponent: Component = {
   name: 'agent-desk',
   async start({ config, log, orm, redisUrl }) {
     const demo = isDemo(config);
+    // Refuses to start with the public development key outside the demo.
+    const keys = keyRingFromConfig(config);
     if (demo) await seedDemoStaff(orm, log);
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
     redis.on('error', (err) => log.warn({ err: err.message }, 'redis (desk) unavailable'));
-    const app = buildDesk({ config, orm, redis, log }, { autoWorkOrders: true });
+    const app = buildDesk({ config, orm, redis, log }, { autoWorkOrders: true, recordings: { keys } });
     const host = demo ? '127.0.0.1' : '0.0.0.0';
     try {
       await app.listen({ port: config.hotlinePort, host });

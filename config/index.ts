@@ -52,8 +52,62 @@ function buildSchema(root: string) {
     CENTRE_HOURS: optionalText('mon-fri 08:30-12:00,14:00-17:30'),
     IVR_FLOW: optionalText(path.join(root, 'flows', '12348.yaml')),
     KEY_PREFIX: optionalText('hotline'),
+    // Recordings (recordings-store/): the AES-256-GCM key of new files and its id; older keys stay readable.
+    RECORDINGS_KEY: z.preprocess(blankToUndefined, z.string().refine((s) => base64Key(s) !== undefined,
+      'must be 32 bytes in base64 (openssl rand -base64 32)').optional()),
+    RECORDINGS_KEY_ID: z.preprocess(blankToUndefined, z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ . -').optional()),
+    RECORDINGS_OLD_KEYS: z.preprocess(blankToUndefined, z.string().refine((s) => parseOldKeys(s) !== undefined,
+      'must be id:base64key pairs separated by commas').optional()),
+    RECORDINGS_STORE: z.preprocess(blankToUndefined, z.enum(['fs', 's3']).default('fs')),
+    RECORDINGS_DIR: z.preprocess(blankToUndefined, z.string().optional()),
+    RECORDINGS_S3_ENDPOINT: z.preprocess(blankToUndefined, url(['http:', 'https:']).optional()),
+    RECORDINGS_S3_BUCKET: optionalText(''),
+    RECORDINGS_S3_REGION: optionalText('us-east-1'),
+    RECORDINGS_S3_ACCESS_KEY: optionalText(''),
+    RECORDINGS_S3_SECRET_KEY: optionalText(''),
+    RETENTION_CALL_DAYS: days(3 * 365),
+    RETENTION_VOICEMAIL_DAYS: days(3 * 365),
+    RECORDINGS_MIN_FREE_MB: z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a number of MB >= 0' }).min(0, 'must be >= 0').default(1024)),
+    RECORDINGS_DOWNLOAD_ROLES: optionalText('supervisor'),
+  }).superRefine((e, ctx) => {
+    if (e.RECORDINGS_KEY && !e.RECORDINGS_KEY_ID) ctx.addIssue({ code: 'custom', path: ['RECORDINGS_KEY_ID'], message: 'is required with RECORDINGS_KEY' });
+    if (e.RECORDINGS_STORE === 's3') {
+      for (const k of ['RECORDINGS_S3_ENDPOINT', 'RECORDINGS_S3_BUCKET', 'RECORDINGS_S3_ACCESS_KEY', 'RECORDINGS_S3_SECRET_KEY'] as const) {
+        if (!e[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'is required with RECORDINGS_STORE=s3' });
+      }
+    }
+    for (const r of e.RECORDINGS_DOWNLOAD_ROLES.split(',').map((x) => x.trim()).filter(Boolean)) {
+      if (!['agent', 'supervisor', 'admin'].includes(r)) ctx.addIssue({ code: 'custom', path: ['RECORDINGS_DOWNLOAD_ROLES'], message: `unknown role ${r}` });
+    }
   });
 }
+
+const days = (fallback: number) =>
+  z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a whole number of days >= 1' }).int('must be a whole number of days').min(1, 'must be >= 1').default(fallback));
+
+function base64Key(s: string): Buffer | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(s.trim())) return undefined;
+  const b = Buffer.from(s.trim(), 'base64');
+  return b.length === 32 ? b : undefined;
+}
+
+function parseOldKeys(s: string): Array<{ id: string; key: Buffer }> | undefined {
+  const out: Array<{ id: string; key: Buffer }> = [];
+  for (const part of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const i = part.indexOf(':');
+    const key = i > 0 ? base64Key(part.slice(i + 1)) : undefined;
+    if (!key || !/^[A-Za-z0-9_.-]{1,32}$/.test(part.slice(0, i))) return undefined;
+    out.push({ id: part.slice(0, i), key });
+  }
+  return out;
+}
+
+/**
+ * The development key: public (it is in this file), so recordings under it are protected from nobody. npm start on
+ * the demo set-up uses it; anything else refuses to start with it (recordingKeysOrThrow).
+ */
+const DEV_KEY = Buffer.alloc(32, 0x5a);
+export const DEV_KEY_ID = 'dev-insecure';
 
 export type Config = Readonly<{
   /** undefined: start the embedded PostgreSQL (see lib/services.ts). */
@@ -75,6 +129,20 @@ export type Config = Readonly<{
   ivr: Readonly<{ flowFile: string; keyPrefix: string }>;
   logLevel: (typeof LOG_LEVELS)[number];
   dataDir: string;
+  recordings: Readonly<{
+    /** Encrypts new files; `devKey` when nothing was configured (only the demo may run like that). */
+    key: Readonly<{ id: string; key: Buffer }>;
+    devKey: boolean;
+    /** Keys of earlier rotations, still needed to read older files. */
+    oldKeys: ReadonlyArray<Readonly<{ id: string; key: Buffer }>>;
+    store: 'fs' | 's3';
+    dir: string;
+    s3: Readonly<{ endpoint?: string; bucket: string; region: string; accessKey: string; secretKey: string }>;
+    retentionDays: Readonly<{ call: number; voicemail: number }>;
+    /** Below this much free space the store stops writing (alarm) rather than filling the disk. */
+    minFreeBytes: number;
+    downloadRoles: readonly string[];
+  }>;
   projectRoot: string;
 }>;
 
@@ -131,6 +199,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     logLevel: e.LOG_LEVEL,
     dataDir,
     projectRoot: root,
+    recordings: Object.freeze({
+      key: Object.freeze(e.RECORDINGS_KEY ? { id: e.RECORDINGS_KEY_ID!, key: base64Key(e.RECORDINGS_KEY)! } : { id: DEV_KEY_ID, key: DEV_KEY }),
+      devKey: !e.RECORDINGS_KEY,
+      oldKeys: Object.freeze(e.RECORDINGS_OLD_KEYS ? parseOldKeys(e.RECORDINGS_OLD_KEYS)! : []),
+      store: e.RECORDINGS_STORE,
+      dir: absolute(root, e.RECORDINGS_DIR ?? path.join(dataDir, 'recordings')),
+      s3: Object.freeze({ endpoint: e.RECORDINGS_S3_ENDPOINT, bucket: e.RECORDINGS_S3_BUCKET, region: e.RECORDINGS_S3_REGION,
+        accessKey: e.RECORDINGS_S3_ACCESS_KEY, secretKey: e.RECORDINGS_S3_SECRET_KEY }),
+      retentionDays: Object.freeze({ call: e.RETENTION_CALL_DAYS, voicemail: e.RETENTION_VOICEMAIL_DAYS }),
+      minFreeBytes: Math.round(e.RECORDINGS_MIN_FREE_MB * 1024 * 1024),
+      downloadRoles: Object.freeze(e.RECORDINGS_DOWNLOAD_ROLES.split(',').map((x) => x.trim()).filter(Boolean)),
+    }),
   };
   return Object.freeze(config);
 }

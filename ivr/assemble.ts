@@ -13,6 +13,8 @@ import { PgPresenceHistory } from './acd/presence-history.js';
 import { Presence } from './acd/presence.js';
 import { Controller, type CallRecorder, type FlowSource } from './controller.js';
 import type { CallEvents } from './records/recorder.js';
+import { CallCapture } from './recording/capture.js';
+import type { RecordingJobs } from '../recordings-store/jobs.js';
 import type { Lookup } from './session/ari-port.js';
 
 export interface CallPathOptions {
@@ -29,9 +31,11 @@ export interface CallPathOptions {
   timers: Timers;
   /** One recorder for the controller and the ACD: the per-call event sequence must be shared. */
   recorder: CallRecorder & Pick<CallEvents, 'answered' | 'transferred'>;
+  /** Record answered calls (ivr/recording/capture.ts), reporting to this recordings queue. */
+  recordings?: RecordingJobs;
 }
 
-export interface CallPath { controller: Controller; acd: RoutingAcd; stop(): Promise<void> }
+export interface CallPath { controller: Controller; acd: RoutingAcd; capture?: CallCapture; stop(): Promise<void> }
 
 /** Builds and binds the call path; the caller starts it with `controller.start()`. */
 export async function assembleCallPath(o: CallPathOptions): Promise<CallPath> {
@@ -44,6 +48,7 @@ export async function assembleCallPath(o: CallPathOptions): Promise<CallPath> {
     redis, keyPrefix, app: o.ari.app, log, timers, presence, directory: StaffDirectory.fromOrm(orm, log),
     firstInquiry: workOrderFirstInquiry(orm), onAnswered: (id, staff) => recorder.answered(id, staff),
     onTransferred: (id, t) => recorder.transferred(id, t), dialects: callerDialects(orm),
+    onBridged: (info) => capture?.onBridged(info),
     // The controller is created next; by the time a call is offered it exists.
     ivrPath: (callId): Array<{ node: string; digits?: string }> => controller.ivrPath(callId),
   });
@@ -52,9 +57,16 @@ export async function assembleCallPath(o: CallPathOptions): Promise<CallPath> {
     redis: 'sessionState' in o ? o.sessionState : redis,
   });
   await acd.bind(ariBinding(controller));
+  const capture: CallCapture | undefined = o.recordings && new CallCapture({
+    binding: ariBinding(controller), jobs: o.recordings, redis, keyPrefix, log, timers,
+    onFailed: (callId, cause) => recorder.tagged(callId, 'recordingFailed', cause),
+  });
+  // Pause/resume commands from the desk wait for Redis in the background; calls are recorded meanwhile.
+  capture?.start().catch((err: Error) => log.error({ err: err.message }, 'recording commands: could not subscribe'));
   return {
-    controller, acd,
+    controller, acd, capture,
     async stop() {
+      await capture?.stop();
       await controller.stop();
       await acd.stop();
       presence.stop();

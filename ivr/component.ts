@@ -16,6 +16,7 @@ import { FlowStore } from './flow-store.js';
 import { databaseLookups } from './lookups.js';
 import { CallEventSink } from './records/emitter.js';
 import { CallEvents } from './records/recorder.js';
+import { recordingJobs } from '../recordings-store/jobs.js';
 
 export const ivrComponent: Component = {
   name: 'ivr',
@@ -39,8 +40,12 @@ export const ivrComponent: Component = {
     // Against the simulator with a sped-up clock, the controller's timeouts speed up with it.
     const simulated = new URL(config.ari.url).host === `${config.sim.host}:${config.sim.port}`;
     const timers = simulated && config.sim.timeScale !== 1 ? scaledTimers(config.sim.timeScale) : realTimers;
+    // Recording facts go to the recordings queue (its own connection: BullMQ waits for Redis rather than failing).
+    const queueRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    queueRedis.on('error', (err) => log.warn({ err: err.message }, 'redis (recordings queue) unavailable'));
+    const recordings = recordingJobs(queueRedis, prefix);
     const callPath = await assembleCallPath({
-      ari: config.ari, log, orm, redis, keyPrefix: prefix, flows, calendar, lookups, timers, recorder: new CallEvents(sink),
+      ari: config.ari, log, orm, redis, keyPrefix: prefix, flows, calendar, lookups, timers, recorder: new CallEvents(sink), recordings,
     });
     callPath.controller.start();
     // Reminder and ticket-callback calls go out on the controller's ARI connection. Only the simulator's dial string
@@ -59,6 +64,8 @@ export const ivrComponent: Component = {
         await callPath.stop();
         flows.stop();
         await sink.close(5000);
+        await recordings.close();
+        queueRedis.disconnect();
         redis.disconnect();
       },
     };

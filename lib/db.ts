@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from '../config/index.js';
 import { CallRecord } from './entities/call-record.js';
 import { FlowRevision } from './entities/flow-revision.js';
 import { Caller, PresenceHistoryRow, ServiceQueue, VulnerableCaller } from './entities/ledger-extra.js';
+import { LegalHold, Recording, RecordingAudit, RecordingPause } from './entities/recording.js';
 import { Staff } from './entities/staff.js';
 import { SystemEvent } from './entities/system-event.js';
 import { WorkOrder } from './entities/work-order.js';
@@ -17,6 +18,7 @@ import type { Log } from './proc.js';
 /** Every entity of the application. Add new ones here (and a migration in migrations/). */
 export const entities = [
   SystemEvent, CallRecord, FlowRevision, Staff, WorkOrder, Caller, VulnerableCaller, ServiceQueue, PresenceHistoryRow, ...afterCallEntities,
+  Recording, RecordingPause, LegalHold, RecordingAudit,
 ];
 
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');

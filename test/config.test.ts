@@ -120,3 +120,25 @@ t.test('redactUrl hides passwords', async (t) => {
   t.equal(redactUrl('redis://h:6379'), 'redis://h:6379');
   t.equal(redactUrl('::'), '(unparsable URL)');
 });
+
+t.test('recordings: development key only for the demo; a real key, rotation and retention from the environment', async (t) => {
+  const { keyRingFromConfig } = await import('../recordings-store/setup.js');
+  const dev = loadConfig({});
+  t.equal(dev.recordings.devKey, true);
+  t.equal(keyRingFromConfig(dev).current.id, 'dev-insecure', 'the demo may run on the development key');
+  t.throws(() => keyRingFromConfig(loadConfig({ DATABASE_URL: 'postgres://u@db/x' })), /RECORDINGS_KEY and RECORDINGS_KEY_ID must be set/, 'production refuses it');
+  const key = Buffer.alloc(32, 1).toString('base64'), old = Buffer.alloc(32, 2).toString('base64');
+  const c = loadConfig({ DATABASE_URL: 'postgres://u@db/x', RECORDINGS_KEY: key, RECORDINGS_KEY_ID: 'k2', RECORDINGS_OLD_KEYS: `k1:${old}`,
+    RETENTION_CALL_DAYS: '1825', RETENTION_VOICEMAIL_DAYS: '365', RECORDINGS_MIN_FREE_MB: '2048', RECORDINGS_DOWNLOAD_ROLES: 'supervisor,admin' });
+  const ring = keyRingFromConfig(c);
+  t.equal(ring.current.id, 'k2');
+  t.same(ring.get('k1'), Buffer.alloc(32, 2));
+  t.same(c.recordings.retentionDays, { call: 1825, voicemail: 365 });
+  t.equal(c.recordings.minFreeBytes, 2048 * 1024 * 1024);
+  t.same(c.recordings.downloadRoles, ['supervisor', 'admin']);
+  t.equal(c.recordings.dir, path.join(PROJECT_ROOT, '.data', 'recordings'));
+  t.throws(() => loadConfig({ RECORDINGS_KEY: 'c2hvcnQ=', RECORDINGS_KEY_ID: 'x' }), /RECORDINGS_KEY: must be 32 bytes/);
+  t.throws(() => loadConfig({ RECORDINGS_KEY: key }), /RECORDINGS_KEY_ID: is required with RECORDINGS_KEY/);
+  t.throws(() => loadConfig({ RECORDINGS_STORE: 's3' }), /RECORDINGS_S3_ENDPOINT: is required/);
+  t.throws(() => loadConfig({ RETENTION_CALL_DAYS: '0' }), /RETENTION_CALL_DAYS/);
+});

@@ -52,7 +52,8 @@ t.test('the demo seed creates supervisor, lawyer1 and lawyer2 once, and never ov
 
 t.test('the component listens on HOTLINE_PORT: log in over HTTP, get a DeskEvent over a real WebSocket', async (t) => {
   const port = await pickPort();
-  const config = loadConfig({ DATABASE_URL: dbUrl, REDIS_URL, KEY_PREFIX: prefix, HOTLINE_PORT: String(port) });
+  // Outside the demo a real recordings key is required (the component refuses the development one).
+  const config = loadConfig({ DATABASE_URL: dbUrl, REDIS_URL, KEY_PREFIX: prefix, HOTLINE_PORT: String(port), RECORDINGS_KEY: randomBytes(32).toString('base64'), RECORDINGS_KEY_ID: 'k1' });
   const orm = await createOrm(dbUrl);
   await migrateUp(orm);
   await createStaff(orm.em.fork(), { staffNo: 'lawyer7', name: '赵律师', role: 'agent', password: 'lawyer7-pass' });

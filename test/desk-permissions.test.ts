@@ -4,7 +4,14 @@
 import t from 'tap';
 import { loadCalendar } from '../lib/calendar/index.js';
 import type { Role } from '../lib/entities/staff.js';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { KeyRing } from '../recordings-store/crypto.js';
+import { FsBlobStore } from '../recordings-store/storage.js';
 import { PASSWORD, startDesk, type TestDesk } from './helpers/desk.js';
+import { seedRecording } from './helpers/recording-seed.js';
 
 type Who = 'anonymous' | Role;
 const WHO: Who[] = ['anonymous', 'agent', 'supervisor', 'admin'];
@@ -28,6 +35,10 @@ async function talking(callId: string): Promise<string> {
   await d.publish({ type: 'answered', staffNo: 'lawyer1', callId, at });
   return callId;
 }
+let recordingId = '';
+const storeDir = mkdtempSync(path.join(os.tmpdir(), 'perm-rec-'));
+const keys = new KeyRing({ id: 't', key: randomBytes(32) });
+const hold = async () => String((await d.orm.em.fork().getConnection().execute(`insert into legal_hold (call_id, reason, created_by) values ('owned', '保全', 'supervisor') returning id`))[0].id);
 
 const MATRIX: Record<string, Row> = {
   'POST /api/login': {
@@ -139,6 +150,19 @@ const MATRIX: Record<string, Row> = {
     },
     expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 },
   },
+  'GET /api/recordings': { request: async () => ({ url: '/api/recordings' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/recordings/:id': { request: async () => ({ url: `/api/recordings/${recordingId}` }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/recordings/:id/audio': { request: async () => ({ url: `/api/recordings/${recordingId}/audio` }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/recordings/:id/waveform': { request: async () => ({ url: `/api/recordings/${recordingId}/waveform` }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  // Download: RECORDINGS_DOWNLOAD_ROLES, supervisors by default.
+  'GET /api/recordings/:id/download': { request: async () => ({ url: `/api/recordings/${recordingId}/download` }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/recording-audit': { request: async () => ({ url: '/api/recording-audit' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 200 } },
+  'POST /api/legal-holds': { request: async () => ({ url: '/api/legal-holds', body: { callId: 'owned', reason: '诉讼保全' } }), expect: { anonymous: 401, agent: 403, supervisor: 201, admin: 201 } },
+  'GET /api/legal-holds': { request: async () => ({ url: '/api/legal-holds' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 200 } },
+  'DELETE /api/legal-holds/:id': { request: async () => ({ url: `/api/legal-holds/${await hold()}` }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 200 } },
+  // lawyer1 is talking on `owned` (see before()); a controller listens for commands.
+  'POST /api/calls/:callId/recording/pause': { request: async () => ({ url: '/api/calls/owned/recording/pause' }), expect: { anonymous: 401, agent: 202, supervisor: 202, admin: 403 } },
+  'POST /api/calls/:callId/recording/resume': { request: async () => ({ url: '/api/calls/owned/recording/resume' }), expect: { anonymous: 401, agent: 202, supervisor: 202, admin: 403 } },
   // 101: the upgrade succeeded.
   'GET /ws': { request: async () => ({ url: '/ws' }), expect: { anonymous: 401, agent: 101, supervisor: 101, admin: 403 } },
 };
@@ -161,7 +185,8 @@ async function appointment(): Promise<string> {
 }
 
 t.before(async () => {
-  d = await startDesk({ login: { max: 1000, timeWindowMs: 60_000 } });
+  const store = new FsBlobStore(storeDir);
+  d = await startDesk({ login: { max: 1000, timeWindowMs: 60_000 }, recordings: { store, keys } });
   await d.staff({ staffNo: 'lawyer1', role: 'agent', endpoint: 'PJSIP/8001' });
   await d.staff({ staffNo: 'lawyer2', role: 'agent', endpoint: 'PJSIP/8002' });
   await d.staff({ staffNo: 'supervisor', role: 'supervisor' });
@@ -171,12 +196,15 @@ t.before(async () => {
     { callId: 'owned', serviceLine: 'consultation', matter: '合同纠纷', answer: '建议协商', disposition: 'resolved' });
   workOrderId = r.body.id;
   await talking('handled');
-  // A call controller listening for desk commands (a transfer is accepted once one has it).
+  recordingId = (await seedRecording(d.orm, store, keys, { name: 'perm-rec', callId: 'owned', staffNo: 'lawyer1' })).id;
+  await d.publish({ type: 'offered', staffNo: 'lawyer1', callId: 'owned', callerNumber: '13800000002', line: 'consultation', priority: 0, green: false, ivrPath: [], at: new Date().toISOString() });
+  await d.publish({ type: 'answered', staffNo: 'lawyer1', callId: 'owned', at: new Date().toISOString() });
+  // A call controller listening for desk commands (transfers and recording pauses are accepted once one has them).
   const controller = d.redis.duplicate();
   await controller.subscribe(`${d.prefix}:acd:commands`);
   t.teardown(() => controller.disconnect());
 });
-t.teardown(() => d.close());
+t.teardown(async () => { await d.close(); rmSync(storeDir, { recursive: true, force: true }); });
 
 async function wsStatus(cookie?: string): Promise<number> {
   try {

@@ -55,6 +55,8 @@ export interface AcdOptions {
   tickMs?: number;
   /** A person answered: record it (CallEvents.answered). */
   onAnswered?: (callId: string, staffNo: string) => void;
+  /** Caller and lawyer bridged (OfferContext.onBridged): the call recording starts. */
+  onBridged?: OfferContext['onBridged'];
   /** The IVR path of a call for the screen pop. */
   ivrPath?: (callId: string) => Array<{ node: string; digits?: string }>;
   /** A desk transfer was carried out: record it (CallEvents.transferred). */
@@ -122,6 +124,7 @@ export class RoutingAcd implements Acd {
   }
 
   private command(cmd: AcdCommand): void {
+    if (cmd.type !== 'transfer') return; // recording commands are the capture's (ivr/recording/capture.ts)
     const e = this.entries.get(cmd.callId);
     if (!e || this.stopped) return; // another controller's call (or none's: the desk checked it was answered)
     void requestTransfer(this.transferDeps, e, cmd).catch((err: Error) => this.o.log.warn({ err: err.message, call: e.callId }, 'transfer failed'));
@@ -147,7 +150,7 @@ export class RoutingAcd implements Acd {
   private get ctx(): OfferContext {
     return {
       ari: this.ari!, presence: this.o.presence, desk: this.desk, timers: this.timers, log: this.o.log, app: this.o.app,
-      ringTimeoutMs: this.o.ringTimeoutMs ?? 20_000, onAnswered: this.o.onAnswered,
+      ringTimeoutMs: this.o.ringTimeoutMs ?? 20_000, onAnswered: this.o.onAnswered, onBridged: this.o.onBridged,
     };
   }
 

@@ -98,4 +98,11 @@ export class AcdAri {
   createBridge(bridgeId: string) { return this.run('createBridge', (c) => c.bridges.create({ type: 'mixing', bridgeId } as { type: string })); }
   addToBridge(bridgeId: string, channels: string[]) { return this.run('addToBridge', (c) => c.bridges.addChannel({ bridgeId, channel: channels })); }
   destroyBridge(bridgeId: string) { return this.run('destroyBridge', (c) => c.bridges.destroy({ bridgeId })); }
+  /** A WAV recording of everything said in the bridge (ivr/recording/capture.ts). */
+  recordBridge(bridgeId: string, name: string) {
+    return this.run('recordBridge', (c) => c.bridges.record({ bridgeId, name, format: 'wav', ifExists: 'fail', beep: false, maxDurationSeconds: 0, maxSilenceSeconds: 0 }));
+  }
+  /** Muted time is written as silence, so the file's timeline stays true (`pause` would cut it out). */
+  muteRecording(recordingName: string) { return this.run('muteRecording', (c) => c.recordings.mute({ recordingName })); }
+  unmuteRecording(recordingName: string) { return this.run('unmuteRecording', (c) => c.recordings.unmute({ recordingName })); }
 }

@@ -11,7 +11,9 @@ export type AcdCommand =
    * Hand the caller on (blind transfer): the lawyer's leg is hung up, the caller hears a short notice and music and
    * waits again — at the head of the other line's queue (their arrival time is kept), or for the named lawyer first.
    */
-  | { type: 'transfer'; callId: string; by: string; toLine?: ServiceLine; toAgent?: string };
+  | { type: 'transfer'; callId: string; by: string; toLine?: ServiceLine; toAgent?: string }
+  /** Mute / unmute the call's recording (ivr/recording/capture.ts) while the caller reads out an ID or bank number. */
+  | { type: 'recording'; action: 'pause' | 'resume'; callId: string; staffNo: string };
 
 export const commandChannel = (keyPrefix: string) => `${keyPrefix}:acd:commands`;
 
@@ -21,6 +23,10 @@ const text = (v: unknown): v is string => typeof v === 'string' && v.length > 0 
 export function parseCommand(raw: string): AcdCommand | undefined {
   try {
     const v = JSON.parse(raw) as Record<string, unknown>;
+    if (v?.type === 'recording') {
+      if ((v.action !== 'pause' && v.action !== 'resume') || !text(v.callId) || !text(v.staffNo)) return undefined;
+      return { type: 'recording', action: v.action, callId: v.callId, staffNo: v.staffNo };
+    }
     if (v?.type !== 'transfer' || !text(v.callId) || !text(v.by)) return undefined;
     const toLine = v.toLine === undefined ? undefined : (SERVICE_LINES as readonly unknown[]).includes(v.toLine) ? v.toLine as ServiceLine : null;
     const toAgent = v.toAgent === undefined ? undefined : text(v.toAgent) ? v.toAgent : null;
@@ -43,7 +49,7 @@ export async function listenForCommands(redis: Redis, keyPrefix: string, log: Lo
   sub.on('message', (_channel: string, message: string) => {
     const cmd = parseCommand(message);
     if (cmd) fn(cmd);
-    else log.warn('ignored a message that is not an ACD command');
+    else log.warn('ignored a message that is not a desk command');
   });
   await sub.subscribe(commandChannel(keyPrefix));
   return async () => { await sub.quit().catch(() => sub.disconnect()); };

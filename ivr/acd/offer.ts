@@ -21,6 +21,8 @@ export interface OfferContext {
   ringTimeoutMs: number;
   /** A person answered: the call record's answered_at and agent. */
   onAnswered?: (callId: string, staffNo: string) => void;
+  /** Caller and lawyer are in their mixing bridge (recording starts here; ivr/recording/capture.ts). Never awaited. */
+  onBridged?: (info: { callId: string; staffNo: string; bridgeId: string }) => Promise<void> | void;
 }
 
 /** The queue's side of an offer: the caller, whether they are still there, and their waiting media. */
@@ -167,6 +169,8 @@ async function converse(ctx: OfferContext, call: OfferedCall, agent: Agent, legI
     ctx.desk.publish({ type: 'answered', staffNo, callId: call.callId, at: new Date().toISOString() });
     ctx.onAnswered?.(call.callId, staffNo);
     call.talking(staffNo);
+    void Promise.resolve().then(() => ctx.onBridged?.({ callId: call.callId, staffNo, bridgeId }))
+      .catch((err: Error) => ctx.log.error({ err: err.message, call: call.callId }, 'onBridged failed'));
     // Keep the on-call lease alive so no other process frees the lawyer mid-conversation.
     const every = Math.max(1000, Math.floor(ctx.presence.leaseMs / 3));
     const tick = () => {

@@ -9,6 +9,14 @@ const BRIDGE_TYPES = new Set(['mixing', 'holding', 'dtmf_events', 'proxy_media',
 
 /** Bridge operations and the side effects Asterisk shows on members (BRIDGEPEER, connected line). */
 export class Bridges {
+  /**
+   * The app emptied a bridge itself (removeChannel, DELETE /bridges): its recorder is left alone and kicked out, so
+   * a bridge recording finishes (set by the engine to Recorders.targetGone). Hang-ups do the same in hangup.ts.
+   */
+  onEmptiedByApp?: (b: Bridge) => void;
+  /** A channel joined or left: a bridge recording holds what members said while they were in it. */
+  onMembership?: (b: Bridge, ch: Channel, joined: boolean) => void;
+
   constructor(private readonly w: World, private readonly media: Media) {}
 
   create(id: string, typeParam: string | undefined, name: string): Bridge {
@@ -34,6 +42,7 @@ export class Bridges {
     if (ch.bridge) this.leave(ch, 'move');
     b.members.unshift(ch);
     ch.bridge = b;
+    this.onMembership?.(b, ch, true);
     memberJoined(this.w, b, ch);
     for (const app of ch.followers) { b.followers.add(app); this.w.apps.ensure(app).bridgeIds.add(b.id); }
     this.w.emitChannelBridge(ch, b, 'ChannelEnteredBridge');
@@ -49,6 +58,7 @@ export class Bridges {
     b.lingerSoftmix = b.technology === 'softmix';
     b.members.splice(b.members.indexOf(ch), 1);
     ch.bridge = undefined;
+    this.onMembership?.(b, ch, false);
     this.w.emitChannelBridge(ch, b, 'ChannelLeftBridge');
     b.lingerSoftmix = false;
     this.refreshPeers(b);
@@ -57,10 +67,12 @@ export class Bridges {
   remove(b: Bridge, ch: Channel): void {
     if (ch.bridge !== b) throw new AriError(422, 'Channel not in this bridge');
     this.leave(ch, 'remove');
+    if (!b.members.length && b.recorders.length) this.onEmptiedByApp?.(b);
   }
 
   destroy(b: Bridge): void {
     for (const ch of [...b.members]) this.leave(ch, 'destroy');
+    if (b.recorders.length) this.onEmptiedByApp?.(b);
     this.media.abortAll(b);
     b.destroyed = true;
     this.w.bridges.delete(b.id);

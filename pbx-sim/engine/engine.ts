@@ -22,6 +22,8 @@ export class Engine {
     this.media = new Media(w);
     this.bridges = new Bridges(w, this.media);
     this.recorders = new Recorders(w, this.bridges);
+    this.bridges.onEmptiedByApp = (b) => this.recorders.targetGone(`bridge:${b.id}`);
+    this.bridges.onMembership = (b, ch, joined) => this.recorders.membership(b.id, ch, joined);
     this.calls = new Calls(this);
     this.local = new LocalChannels(this);
     this.sip = new SipChannels(this);

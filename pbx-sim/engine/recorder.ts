@@ -38,12 +38,13 @@ export class Recorders {
       this.w.clock.after(0, () => this.fail(rec, 'Cannot record channel while in bridge'));
       return created;
     }
+    const now = this.w.clock.now();
     if (kind === 'bridge') {
       const b = this.bridges.get(id);
       this.bridges.addRecorder(b, `Recorder/ARI-${this.w.nextLocalSuffix()};2`, rec.name);
+      for (const m of b.members) rec.parts.push({ ch: m, start: now, end: Infinity });
     }
     rec.state = 'recording';
-    const now = this.w.clock.now();
     rec.active.push({ start: now, end: Infinity });
     this.emit(rec, 'RecordingStarted');
     if (rec.opts.maxDurationSeconds > 0) rec.timer = this.w.clock.after(rec.opts.maxDurationSeconds * 1000, () => this.finish(rec, 'done'));
@@ -108,6 +109,24 @@ export class Recorders {
     for (const rec of this.w.liveRecordings.values()) if (this.talkersOf(rec).includes(ch)) this.armSilence(rec);
   }
 
+  /** Bridge membership changes, for what a bridge recording heard (bridges.ts onMembership). */
+  membership(bridgeId: string, ch: Channel, joined: boolean): void {
+    const now = this.w.clock.now();
+    for (const rec of this.w.liveRecordings.values()) {
+      if (rec.targetUri !== `bridge:${bridgeId}`) continue;
+      if (joined) rec.parts.push({ ch, start: now, end: Infinity });
+      else for (const p of rec.parts) if (p.ch === ch && !Number.isFinite(p.end)) p.end = now;
+    }
+  }
+
+  /** What the recording heard: a channel's own speech, or a bridge's members' while they were in it. */
+  private heard(rec: LiveRecording): Array<{ start: number; end: number }> {
+    if (!rec.targetUri.startsWith('bridge:')) return this.talkersOf(rec).flatMap((c) => c.speech);
+    return rec.parts.flatMap((p) => p.ch.speech
+      .map((s) => ({ start: Math.max(s.start, p.start), end: Math.min(s.end, p.end) }))
+      .filter((s) => s.end > s.start));
+  }
+
   /** The target channel hung up, or the bridge lost its last member. */
   targetGone(targetUri: string): void {
     for (const rec of [...this.w.liveRecordings.values()]) if (rec.targetUri === targetUri) this.finish(rec, 'done');
@@ -155,7 +174,7 @@ export class Recorders {
     if (last && !Number.isFinite(last.end)) last.end = now;
     const open = rec.muted[rec.muted.length - 1];
     if (open && !Number.isFinite(open.end)) open.end = now;
-    const speech = this.talkersOf(rec).flatMap((c) => c.speech);
+    const speech = this.heard(rec);
     let durationMs = rec.durationMs(now);
     let inFile = rec.speechInFile(speech, now);
     if (this.arrivedAudioOnly(rec)) ({ durationMs, inFile } = packed(inFile));

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat, copyFile } from 'node:fs/promises';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Channel } from './channel.js';
 import type { TimerHandle } from './clock.js';
 import { AriError, type LiveRecordingJson } from './types.js';
 import { recordingWav, parseWav } from '../media/wav.js';
@@ -18,6 +19,8 @@ export class LiveRecording {
   timer?: TimerHandle;
   silenceTimer?: TimerHandle;
   cause?: string;
+  /** Bridge recordings: who was in the bridge when (members who left still count for the time they were in). */
+  readonly parts: Array<{ ch: Channel; start: number; end: number }> = [];
 
   constructor(
     readonly name: string,

@@ -58,7 +58,7 @@ export interface AcdHotline {
   close(): Promise<void>;
 }
 
-export interface AcdHotlineOptions extends Partial<Pick<AcdOptions, 'ringTimeoutMs' | 'namedWaitMs' | 'firstInquiryWaitMs' | 'skillWaitMs' | 'announceEveryMs' | 'averageHandleMs' | 'dialects' | 'dialectWaitMs' | 'transferWaitMs' | 'sharedQueue'>> {
+export interface AcdHotlineOptions extends Partial<Pick<AcdOptions, 'ringTimeoutMs' | 'namedWaitMs' | 'firstInquiryWaitMs' | 'skillWaitMs' | 'announceEveryMs' | 'averageHandleMs' | 'dialects' | 'dialectWaitMs' | 'transferWaitMs' | 'sharedQueue' | 'onBridged'>> {
   /** Wraps the staff directory (e.g. to slow this controller's routing passes down). */
   directory?: (base: AgentDirectory) => AgentDirectory;
   lawyers?: Lawyer[];
@@ -90,7 +90,7 @@ export async function startAcdHotline(o: AcdHotlineOptions = {}): Promise<AcdHot
     directory: (o.directory ?? ((d) => d))(StaffDirectory.fromOrm(h.orm, log, { ttlMs: 200 })), sharedQueue: o.sharedQueue,
     ringTimeoutMs: o.ringTimeoutMs ?? 15_000, namedWaitMs: o.namedWaitMs ?? 20_000, firstInquiryWaitMs: o.firstInquiryWaitMs ?? 20_000,
     skillWaitMs: o.skillWaitMs ?? 10_000, announceEveryMs: o.announceEveryMs ?? 60_000, averageHandleMs: o.averageHandleMs,
-    onAnswered: (callId, staffNo) => h.recorder.answered(callId, staffNo),
+    onAnswered: (callId, staffNo) => h.recorder.answered(callId, staffNo), onBridged: o.onBridged,
     onTransferred: (callId, tr) => h.recorder.transferred(callId, tr),
     ivrPath: (callId) => h.controller.ivrPath(callId),
     dialects: o.dialects ?? callerDialects(h.orm), dialectWaitMs: o.dialectWaitMs ?? 10_000, transferWaitMs: o.transferWaitMs ?? 20_000,
