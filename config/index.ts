@@ -69,6 +69,14 @@ function buildSchema(root: string) {
     RETENTION_VOICEMAIL_DAYS: days(3 * 365),
     RECORDINGS_MIN_FREE_MB: z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a number of MB >= 0' }).min(0, 'must be >= 0').default(1024)),
     RECORDINGS_DOWNLOAD_ROLES: optionalText('supervisor'),
+    // Calls the centre places (callbacks, reminders): the dial string for a number, `{number}` filled in.
+    OUTBOUND_ENDPOINT: z.preprocess(blankToUndefined, z.string().refine((s) => s.includes('{number}'), 'must contain {number}, e.g. PJSIP/{number}@trunk').optional()),
+    OUTBOUND_CALLER_ID: optionalText('12348'),
+    CALLBACK_MISSED_DELAY_MIN: minutes(5, 0),
+    CALLBACK_SLA_MIN: minutes(120, 1),
+    CALLBACK_MAX_ATTEMPTS: z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a whole number 1-10' }).int('must be a whole number 1-10').min(1).max(10).default(3)),
+    CALLBACK_RETRY_MIN: minutes(15, 1),
+    CALLBACK_CALLER_FIRST: z.preprocess(blankToUndefined, z.enum(['true', 'false'], { error: 'must be true or false' }).default('false')),
   }).superRefine((e, ctx) => {
     if (e.RECORDINGS_KEY && !e.RECORDINGS_KEY_ID) ctx.addIssue({ code: 'custom', path: ['RECORDINGS_KEY_ID'], message: 'is required with RECORDINGS_KEY' });
     if (e.RECORDINGS_STORE === 's3') {
@@ -81,6 +89,9 @@ function buildSchema(root: string) {
     }
   });
 }
+
+const minutes = (fallback: number, min: number) =>
+  z.preprocess(blankToUndefined, z.coerce.number({ error: `must be a whole number of minutes >= ${min}` }).int('must be a whole number of minutes').min(min, `must be >= ${min}`).default(fallback));
 
 const days = (fallback: number) =>
   z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a whole number of days >= 1' }).int('must be a whole number of days').min(1, 'must be >= 1').default(fallback));
@@ -143,6 +154,10 @@ export type Config = Readonly<{
     minFreeBytes: number;
     downloadRoles: readonly string[];
   }>;
+  /** Calls the centre places: `endpoint` unset means none can be placed on a real Asterisk (the simulator dials PJSIP/{number}). */
+  outbound: Readonly<{ endpoint?: string; callerId: string }>;
+  /** Callbacks (lib/callbacks): when a missed call is called back, its deadline, attempts and their spacing. */
+  callbacks: Readonly<{ missedDelayMs: number; slaMs: number; maxAttempts: number; retryMs: number; callerFirst: boolean }>;
   projectRoot: string;
 }>;
 
@@ -199,6 +214,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     logLevel: e.LOG_LEVEL,
     dataDir,
     projectRoot: root,
+    outbound: Object.freeze({ endpoint: e.OUTBOUND_ENDPOINT, callerId: e.OUTBOUND_CALLER_ID }),
+    callbacks: Object.freeze({
+      missedDelayMs: e.CALLBACK_MISSED_DELAY_MIN * 60_000, slaMs: e.CALLBACK_SLA_MIN * 60_000, maxAttempts: e.CALLBACK_MAX_ATTEMPTS,
+      retryMs: e.CALLBACK_RETRY_MIN * 60_000, callerFirst: e.CALLBACK_CALLER_FIRST === 'true',
+    }),
     recordings: Object.freeze({
       key: Object.freeze(e.RECORDINGS_KEY ? { id: e.RECORDINGS_KEY_ID!, key: base64Key(e.RECORDINGS_KEY)! } : { id: DEV_KEY_ID, key: DEV_KEY }),
       devKey: !e.RECORDINGS_KEY,

@@ -46,6 +46,8 @@ export interface QueueRequest {
   requestedAgent?: string;
   /** A dialect the caller asked for (a flow's dialect menu); otherwise the ACD uses the caller's profile. */
   dialect?: string;
+  /** A key that, pressed while waiting, ends the wait with `callback` (the caller keeps their place). */
+  callbackKey?: string;
   maxWaitMs: number;
   /** Prompts for the apology / announcements the queue plays. */
   announce?: PromptRef[];
@@ -54,7 +56,10 @@ export interface QueueRequest {
 export type QueueResult =
   /** Talked to a person; the conversation is over and the flow goes on (e.g. to the survey). */
   | { reason: 'answered'; agent: string }
-  | { reason: 'overflow' }
+  /** `place`: the caller's place in the queue (its order key), kept by a queued callback. */
+  | { reason: 'overflow'; place?: number }
+  /** The caller pressed the callback key while waiting. */
+  | { reason: 'callback'; place: number }
   | { reason: 'error'; message: string };
 
 export interface RecordOptions { name: string; maxDurationMs: number; maxSilenceMs: number; beep: boolean; terminateOn: string }

@@ -5,6 +5,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PROJECT_ROOT } from '../config/index.js';
+import { Callback, CallbackAttempt } from './entities/callback.js';
 import { CallRecord } from './entities/call-record.js';
 import { FlowRevision } from './entities/flow-revision.js';
 import { Caller, PresenceHistoryRow, ServiceQueue, VulnerableCaller } from './entities/ledger-extra.js';
@@ -18,7 +19,7 @@ import type { Log } from './proc.js';
 /** Every entity of the application. Add new ones here (and a migration in migrations/). */
 export const entities = [
   SystemEvent, CallRecord, FlowRevision, Staff, WorkOrder, Caller, VulnerableCaller, ServiceQueue, PresenceHistoryRow, ...afterCallEntities,
-  Recording, RecordingPause, LegalHold, RecordingAudit,
+  Recording, RecordingPause, LegalHold, RecordingAudit, Callback, CallbackAttempt,
 ];
 
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');

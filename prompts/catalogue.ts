@@ -92,7 +92,12 @@ export const PROMPTS = {
   'queue-wait-before': '大约还要等',
   'queue-wait-after': '分钟。',
   'queue-callback-offer': '如果不想等待，请按1，我们会尽快给您回电。',
-  'queue-callback-accepted': '好的，我们会尽快给您回电。感谢您的来电，再见。',
+  'queue-callback-accepted': '好的，您的排队位置为您保留，轮到您时我们马上给您回电。感谢您的来电，再见。',
+  'callback-overflow-menu': '律师暂时都在忙。需要我们给您回电请按1，留言请按2。',
+  'callback-confirm-before': '我们将回拨号码',
+  'callback-confirm-after': '确认请按1，使用其他号码请按2。',
+  'callback-enter-number': '请输入回电号码，输完请按井号键。',
+  'callback-number-invalid': '号码不正确，请重新输入。',
 
   // --- Closed: after hours and holidays, voicemail ---------------------------------------------------------------
   'after-hours': '现在是下班时间。本中心的工作时间是：{hours}。',
@@ -109,6 +114,10 @@ export const PROMPTS = {
 
   // --- Callbacks (the centre rings the caller back) --------------------------------------------------------------
   'callback-intro': '您好，这里是{centre}。您之前拨打过12348热线，现在给您回电。',
+  // Played to the lawyer when a callback connects them first (lawyer first, then the caller).
+  'callback-lawyer-intro': '回拨电话，正在为您接通来电人，请稍候。',
+  // Played to the caller when they are called first (caller-first mode), while a lawyer is connected.
+  'callback-connecting': '正在为您接通律师，请稍候。',
   'ticket-reply-callback': '关于您反映的问题，我们已经办理完毕，并作出了答复。书面答复会寄给您，有疑问请再拨打12348。再见！',
 
   // --- Failures --------------------------------------------------------------------------------------------------
@@ -155,6 +164,8 @@ export const REQUIRED_PROMPTS: readonly string[] = [
   'supervision-intro', 'complaint-intro',
   'invalid-input', 'no-input', 'transferring', 'queue-apology', 'queue-position-before', 'queue-position-after',
   'queue-next', 'queue-wait-before', 'queue-wait-after', 'queue-callback-offer', 'queue-callback-accepted',
+  'callback-overflow-menu', 'callback-confirm-before', 'callback-confirm-after', 'callback-enter-number', 'callback-number-invalid',
+  'callback-intro', 'callback-lawyer-intro', 'callback-connecting',
   'after-hours', 'holiday-closed', 'leave-message', 'voicemail-thanks',
   'survey-intro', 'survey-menu', 'survey-thanks', 'survey-dissatisfied', 'goodbye',
   'callback-intro', 'hotline-unavailable', 'hotline-callback-later', 'error-apology', 'call-resumed',
@@ -215,6 +226,14 @@ export const MENUS = {
   },
   'queue-callback-offer': {
     '1': { action: 'callback', label: '回电', announcedIn: 'queue-callback-offer' },
+  },
+  'callback-overflow-menu': {
+    '1': { action: 'callback', label: '回电' },
+    '2': { action: 'voicemail', label: '留言' },
+  },
+  'callback-confirm-after': {
+    '1': { action: 'accept', label: '确认号码' },
+    '2': { action: 'other-number', label: '使用其他号码' },
   },
 } as const;
 

@@ -9,13 +9,14 @@ import { lookup } from './lookup.js';
 import { menu } from './menu.js';
 import { play } from './play.js';
 import { queue } from './queue.js';
+import { callback } from './callback.js';
 import { set } from './set.js';
 import { survey } from './survey.js';
 import { transfer } from './transfer.js';
 import { voicemail } from './voicemail.js';
 
 export const nodeTypes = {
-  play, menu, collect, condition: conditionNode, hours, set, queue, voicemail, survey, transfer, hangup, lookup,
+  play, menu, collect, condition: conditionNode, hours, set, queue, callback, voicemail, survey, transfer, hangup, lookup,
 } as const;
 
 export type NodeTypes = typeof nodeTypes;

@@ -181,7 +181,14 @@ export class RoutingAcd implements Acd {
       talking: (staffNo) => { if (e.state === 'ringing') { e.state = 'talking'; e.talkingWith = staffNo; } },
     };
     this.entries.set(e.callId, e);
-    e.stops.push(ari.watch(e.callId, (ev) => { if (HANGUP.has(ev.type)) this.gone(e); }));
+    e.stops.push(ari.watch(e.callId, (ev) => {
+      if (HANGUP.has(ev.type)) this.gone(e);
+      else if (ev.type === 'ChannelDtmfReceived' && req.callbackKey && ev.digit === req.callbackKey && (e.state === 'waiting' || e.state === 'resolving')) {
+        // The caller would rather be called back: their place (seq) goes with them.
+        e.port.takeTypeAhead();
+        this.settle(e, { reason: 'callback', place: e.seq });
+      }
+    }));
     if (port.isEnded) this.gone(e);
     this.media(e, () => this.moh(e));
     this.after(e, req.maxWaitMs, () => this.maxWait(e));
@@ -270,7 +277,7 @@ export class RoutingAcd implements Acd {
   }
 
   private maxWait(e: Entry): void {
-    if (e.state === 'waiting' || e.state === 'resolving') this.settle(e, { reason: 'overflow' });
+    if (e.state === 'waiting' || e.state === 'resolving') this.settle(e, { reason: 'overflow', place: e.seq });
     else if (e.state === 'ringing') e.overdue = true; // the ring in progress may still be answered
   }
 
@@ -399,7 +406,7 @@ export class RoutingAcd implements Acd {
     }
     if (e.gone || r.kind === 'caller-gone') { this.settle(e, { reason: 'error', message: 'caller hung up' }); return; }
     if (r.kind === 'error' && !r.retry) { this.settle(e, { reason: 'error', message: r.message }); return; }
-    if (e.overdue) { this.settle(e, { reason: 'overflow' }); return; }
+    if (e.overdue) { this.settle(e, { reason: 'overflow', place: e.seq }); return; }
     // The lawyer asked for (or owning the matter) did not take it: the queue now, not after the rest of their time.
     if (e.preferred?.staffNo === agent.staffNo) e.preferred = undefined;
     if ((e.state as State) === 'ringing') e.state = 'waiting';

@@ -20,6 +20,7 @@ export type ServiceLine = (typeof SERVICE_LINES)[number];
  * - after_hours: the after-hours announcement played and the call ended without a message.
  * - transferred: handed off outside the hotline (transfer node).
  * - error: the controller gave up on the call (ARI failure, flow error) and hung it up.
+ * - not_reached: a callback call the centre placed that the caller did not answer.
  * - controller_lost: no controller saw the end of the call (it died and the call was gone when one came back);
  *   set by the applier's sweep of calls left open for hours, or by an adopting controller.
  */
@@ -32,6 +33,7 @@ export const END_REASONS = [
   'transferred',
   'error',
   'controller_lost',
+  'not_reached',
 ] as const;
 export type EndReason = (typeof END_REASONS)[number];
 

@@ -28,6 +28,8 @@ export const WorkOrder = defineEntity({
     /** 舆情: may escalate (group incident, mass petition); the reason is required with the flag. */
     riskFlag: p.boolean().default(false),
     riskReason: p.text().nullable(),
+    /** 约定回拨: when the lawyer promised to call the caller back (a callback task owned by them). */
+    callbackAt: p.datetime().columnType('timestamptz').nullable(),
     updatedBy: p.text(),
     createdAt: p.datetime().columnType('timestamptz').defaultRaw('now()').onCreate(() => new Date()),
     updatedAt: p.datetime().columnType('timestamptz').defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
