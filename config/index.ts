@@ -76,7 +76,6 @@ function buildSchema(root: string) {
     CALLBACK_SLA_MIN: minutes(120, 1),
     CALLBACK_MAX_ATTEMPTS: z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a whole number 1-10' }).int('must be a whole number 1-10').min(1).max(10).default(3)),
     CALLBACK_RETRY_MIN: minutes(15, 1),
-    CALLBACK_CALLER_FIRST: z.preprocess(blankToUndefined, z.enum(['true', 'false'], { error: 'must be true or false' }).default('false')),
   }).superRefine((e, ctx) => {
     if (e.RECORDINGS_KEY && !e.RECORDINGS_KEY_ID) ctx.addIssue({ code: 'custom', path: ['RECORDINGS_KEY_ID'], message: 'is required with RECORDINGS_KEY' });
     if (e.RECORDINGS_STORE === 's3') {
@@ -157,7 +156,7 @@ export type Config = Readonly<{
   /** Calls the centre places: `endpoint` unset means none can be placed on a real Asterisk (the simulator dials PJSIP/{number}). */
   outbound: Readonly<{ endpoint?: string; callerId: string }>;
   /** Callbacks (lib/callbacks): when a missed call is called back, its deadline, attempts and their spacing. */
-  callbacks: Readonly<{ missedDelayMs: number; slaMs: number; maxAttempts: number; retryMs: number; callerFirst: boolean }>;
+  callbacks: Readonly<{ missedDelayMs: number; slaMs: number; maxAttempts: number; retryMs: number }>;
   projectRoot: string;
 }>;
 
@@ -217,7 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     outbound: Object.freeze({ endpoint: e.OUTBOUND_ENDPOINT, callerId: e.OUTBOUND_CALLER_ID }),
     callbacks: Object.freeze({
       missedDelayMs: e.CALLBACK_MISSED_DELAY_MIN * 60_000, slaMs: e.CALLBACK_SLA_MIN * 60_000, maxAttempts: e.CALLBACK_MAX_ATTEMPTS,
-      retryMs: e.CALLBACK_RETRY_MIN * 60_000, callerFirst: e.CALLBACK_CALLER_FIRST === 'true',
+      retryMs: e.CALLBACK_RETRY_MIN * 60_000,
     }),
     recordings: Object.freeze({
       key: Object.freeze(e.RECORDINGS_KEY ? { id: e.RECORDINGS_KEY_ID!, key: base64Key(e.RECORDINGS_KEY)! } : { id: DEV_KEY_ID, key: DEV_KEY }),

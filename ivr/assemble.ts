@@ -13,6 +13,7 @@ import { PgPresenceHistory } from './acd/presence-history.js';
 import { Presence } from './acd/presence.js';
 import { Controller, type CallRecorder, type FlowSource } from './controller.js';
 import type { CallEvents } from './records/recorder.js';
+import { CallbackDialler } from './callbacks/dialler.js';
 import { CallCapture } from './recording/capture.js';
 import type { RecordingJobs } from '../recordings-store/jobs.js';
 import type { Lookup } from './session/ari-port.js';
@@ -30,12 +31,14 @@ export interface CallPathOptions {
   lookups: Record<string, Lookup>;
   timers: Timers;
   /** One recorder for the controller and the ACD: the per-call event sequence must be shared. */
-  recorder: CallRecorder & Pick<CallEvents, 'answered' | 'transferred'>;
+  recorder: CallRecorder & Pick<CallEvents, 'answered' | 'transferred' | 'tagged' | 'queued'>;
   /** Record answered calls (ivr/recording/capture.ts), reporting to this recordings queue. */
   recordings?: RecordingJobs;
+  /** Place callback calls (ivr/callbacks): the dial string of a number and the caller id shown. */
+  outbound?: { dialString(number: string): string; callerId: string };
 }
 
-export interface CallPath { controller: Controller; acd: RoutingAcd; capture?: CallCapture; stop(): Promise<void> }
+export interface CallPath { controller: Controller; acd: RoutingAcd; capture?: CallCapture; dialler?: CallbackDialler; stop(): Promise<void> }
 
 /** Builds and binds the call path; the caller starts it with `controller.start()`. */
 export async function assembleCallPath(o: CallPathOptions): Promise<CallPath> {
@@ -44,8 +47,9 @@ export async function assembleCallPath(o: CallPathOptions): Promise<CallPath> {
   // Presence times are shown on the desk, so they are epoch milliseconds, advancing at the timers' pace.
   const epoch0 = Date.now(), timers0 = timers.now();
   const presence = new Presence({ redis, keyPrefix, log, history, timers, clock: () => epoch0 + (timers.now() - timers0) });
+  const directory = StaffDirectory.fromOrm(orm, log);
   const acd: RoutingAcd = new RoutingAcd({
-    redis, keyPrefix, app: o.ari.app, log, timers, presence, directory: StaffDirectory.fromOrm(orm, log),
+    redis, keyPrefix, app: o.ari.app, log, timers, presence, directory,
     firstInquiry: workOrderFirstInquiry(orm), onAnswered: (id, staff) => recorder.answered(id, staff),
     onTransferred: (id, t) => recorder.transferred(id, t), dialects: callerDialects(orm),
     onBridged: (info) => capture?.onBridged(info),
@@ -63,9 +67,15 @@ export async function assembleCallPath(o: CallPathOptions): Promise<CallPath> {
   });
   // Pause/resume commands from the desk wait for Redis in the background; calls are recorded meanwhile.
   capture?.start().catch((err: Error) => log.error({ err: err.message }, 'recording commands: could not subscribe'));
+  const dialler = o.outbound && new CallbackDialler({
+    binding: ariBinding(controller), app: o.ari.app, presence, directory, redis, keyPrefix, log, timers, recorder,
+    dialString: o.outbound.dialString, callerId: o.outbound.callerId,
+  });
+  await dialler?.start().catch((err: Error) => log.error({ err: err.message }, 'callback dialler: presence subscription failed (periodic tick only)'));
   return {
-    controller, acd, capture,
+    controller, acd, capture, dialler,
     async stop() {
+      await dialler?.stop();
       await capture?.stop();
       await controller.stop();
       await acd.stop();

@@ -12,6 +12,7 @@ import { loudWarnings, refreshCalendar } from '../lib/after-call/calendar-store.
 import { OutboundCaller } from '../lib/after-call/outbound.js';
 import { ariBinding } from './acd/ari-ops.js';
 import { assembleCallPath } from './assemble.js';
+import { CallbackJobs } from './callbacks/jobs.js';
 import { FlowStore } from './flow-store.js';
 import { databaseLookups } from './lookups.js';
 import { CallEventSink } from './records/emitter.js';
@@ -44,22 +45,32 @@ export const ivrComponent: Component = {
     const queueRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
     queueRedis.on('error', (err) => log.warn({ err: err.message }, 'redis (recordings queue) unavailable'));
     const recordings = recordingJobs(queueRedis, prefix);
+    // Calls the centre places (callbacks, reminders) go out through OUTBOUND_ENDPOINT; the simulator's phones answer
+    // to PJSIP/<number>. Against a real Asterisk without a trunk configured they are recorded as failed ('no
+    // outbound line') rather than dialled somewhere wrong.
+    const endpoint = config.outbound.endpoint ?? (simulated ? 'PJSIP/{number}' : undefined);
+    const dialString = (number: string) => {
+      if (!endpoint) throw new Error('no outbound line (set OUTBOUND_ENDPOINT)');
+      if (!/^\+?[0-9]{3,20}$/.test(number)) throw new Error(`not a phone number: ${JSON.stringify(number)}`);
+      return endpoint.replace('{number}', number);
+    };
     const callPath = await assembleCallPath({
       ari: config.ari, log, orm, redis, keyPrefix: prefix, flows, calendar, lookups, timers, recorder: new CallEvents(sink), recordings,
+      outbound: { dialString, callerId: config.outbound.callerId },
     });
     callPath.controller.start();
-    // Reminder and ticket-callback calls go out on the controller's ARI connection. Only the simulator's dial string
-    // is known here; against a real Asterisk the trunk is site configuration not yet in Config, so the calls are
-    // recorded as failed ('no outbound line') rather than dialled somewhere wrong.
-    const outbound = simulated
-      ? new OutboundCaller(ariBinding(callPath.controller), { app: config.ari.app, endpoint: 'PJSIP/{number}', callerId: '12348', ringTimeoutMs: 30_000, lang: 'zh', log })
+    const outbound = endpoint
+      ? new OutboundCaller(ariBinding(callPath.controller), { app: config.ari.app, endpoint, callerId: config.outbound.callerId, ringTimeoutMs: 30_000, lang: 'zh', log })
       : undefined;
-    if (!outbound) log.warn('after-call jobs: no outbound trunk configured; reminder and callback calls will be recorded as failed');
+    if (!outbound) log.warn('no outbound trunk configured (OUTBOUND_ENDPOINT): reminder and callback calls will be recorded as failed');
     const afterCall = new AfterCallJobs({ orm, redisUrl, prefix, calendar: workingCalendar, outbound, log });
     await afterCall.start();
+    const callbacks = new CallbackJobs({ orm, redisUrl, prefix, calendar: workingCalendar, policy: config.callbacks, dialler: callPath.dialler, log });
+    await callbacks.start();
     return {
       urls: [`ari:${config.ari.url} app ${config.ari.app}`],
       async stop() {
+        await callbacks.stop();
         await afterCall.stop();
         await callPath.stop();
         flows.stop();

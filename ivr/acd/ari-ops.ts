@@ -90,6 +90,16 @@ export class AcdAri {
     } as Parameters<ari.Client['channels']['originate']>[0]));
   }
 
+  /** Any channel into our app (a callback's caller leg), with the app args and the id we chose. */
+  originateTo(p: { endpoint: string; app: string; appArgs: string; channelId: string; callerId: string; timeoutSec: number }) {
+    return this.run('originate', (c) => c.channels.originate(p as Parameters<ari.Client['channels']['originate']>[0]));
+  }
+
+  /** Sound to everyone in a bridge (the callback's greeting, heard by the caller and the lawyer alike). */
+  playOnBridge(bridgeId: string, media: string, lang = 'zh') {
+    return this.run('playOnBridge', (c) => c.bridges.play({ bridgeId, media, lang } as Parameters<ari.Client['bridges']['play']>[0]));
+  }
+
   hangup(channelId: string) { return this.run('hangup', (c) => c.channels.hangup({ channelId, reason: 'normal' })); }
   getChannel(channelId: string) { return this.run('getChannel', (c) => c.channels.get({ channelId })); }
   startMoh(channelId: string, mohClass: string) { return this.run('startMoh', (c) => c.channels.startMoh({ channelId, mohClass })); }

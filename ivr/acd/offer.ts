@@ -52,12 +52,12 @@ export type OfferResult =
   | { kind: 'caller-gone' }
   | { kind: 'error'; message: string; retry: boolean };
 
-type Ring = { kind: 'answered' } | { kind: 'failed'; reason: string } | { kind: 'caller-gone' } | { kind: 'error'; message: string };
+export type Ring = { kind: 'answered' } | { kind: 'failed'; reason: string } | { kind: 'caller-gone' } | { kind: 'error'; message: string };
 
 const HANGUP = new Set(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
 
 /** Why a ring ended, from Dial's status or the destroyed channel's cause (BEHAVIOUR g and l). */
-function failure(ev: AriEvent): string | undefined {
+export function failure(ev: AriEvent): string | undefined {
   if (ev.type === 'Dial') {
     const s = String(ev.dialstatus ?? '');
     if (s === 'BUSY') return 'busy';
@@ -76,7 +76,8 @@ let legSeq = 0;
 /** Recognisable in `GET /channels`: whose phone, for which call. */
 export const legIdFor = (callId: string, staffNo: string) => `acd-${staffNo}-${callId}-${(++legSeq).toString(36)}`;
 
-function ring(ctx: OfferContext, call: OfferedCall, agent: Agent, legId: string): Promise<Ring> {
+/** Rings the lawyer's phone for `call`; resolves when they answer (their leg entered the app), fail, or the caller goes. */
+export function ring(ctx: Pick<OfferContext, 'ari' | 'timers' | 'app' | 'ringTimeoutMs'>, call: Pick<OfferedCall, 'callId' | 'callerNumber' | 'gone' | 'onGone'>, agent: Agent, legId: string): Promise<Ring> {
   return new Promise<Ring>((resolve) => {
     let done = false;
     let timer: TimerHandle | undefined;

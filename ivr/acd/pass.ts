@@ -2,25 +2,27 @@
 // see shared-queue.ts) matched with the lawyers ready now. Each of our calls is offered to its best free lawyer
 // whose claim succeeds; a lawyer the selection gives to another controller's call is left alone.
 import type { Logger } from 'pino';
-import type { Entry } from './entry.js';
 import type { Presence } from './presence.js';
 import { assign, servesLine, type ReadyAgent, type WaitingCall } from './selection.js';
 import type { SharedQueue } from './shared-queue.js';
 import type { Agent, AgentDirectory } from './types.js';
 
-export interface PassDeps {
+/** What a pass needs of a call: the selection's view, the claim token, and whether it still waits. */
+export interface Routable extends WaitingCall { token: string; state: string; gone: boolean }
+
+export interface PassDeps<E extends Routable> {
   directory: AgentDirectory;
   presence: Presence;
   shared?: SharedQueue;
   log: Logger;
   now(): number;
-  offer(e: Entry, agent: Agent): void;
+  offer(e: E, agent: Agent): void;
 }
 
 /** Lawyers not offline per service line (the estimated wait divides by them). */
 export type Staffed = Map<string, number>;
 
-export async function routingPass(d: PassDeps, entries: Iterable<Entry>): Promise<Staffed | undefined> {
+export async function routingPass<E extends Routable>(d: PassDeps<E>, entries: Iterable<E>): Promise<Staffed | undefined> {
   const all = [...entries];
   const waiting = all.filter((e) => e.state === 'waiting' && !e.gone);
   const now = d.now();
@@ -47,7 +49,7 @@ export async function routingPass(d: PassDeps, entries: Iterable<Entry>): Promis
       if (reserved) taken.add(reserved.staffNo);
       continue;
     }
-    const e = call as Entry;
+    const e = call as E;
     for (const agent of candidates) {
       if (taken.has(agent.staffNo)) continue;
       if (e.state !== 'waiting' || e.gone) break;

@@ -105,6 +105,13 @@ if op == 'claim' then
   save(key, n, true)
   return reply(1, n)
 end
+if op == 'reserve' then
+  -- A lawyer placing a call themselves (click-to-call): from any state but offline or a call in progress.
+  if busy or v.state == 'offline' then return reply(0, v) end
+  local n = { staffNo = staff, state = 'ringing', since = now, call = a, deadline = now + tonumber(b), idle = v.idle or v.since }
+  save(key, n, true)
+  return reply(1, n)
+end
 if op == 'answer' then
   -- Whoever picked up is on the phone: only a ring or call for another caller blocks the change.
   if busy and not mine then return reply(0, v) end
@@ -237,6 +244,9 @@ export class Presence {
    * for the same token.
    */
   async claim(staffNo: string, token: string): Promise<boolean> { return (await this.op('claim', staffNo, token, this.leaseMs)).ok; }
+
+  /** Click-to-call: the lawyer (not offline, not in a call) -> ringing under `token`, whatever they chose before. */
+  async reserve(staffNo: string, token: string): Promise<boolean> { return (await this.op('reserve', staffNo, token, this.leaseMs)).ok; }
 
   /** ringing -> on_call (the lawyer picked up). */
   async answered(staffNo: string, token: string): Promise<boolean> { return (await this.op('answer', staffNo, token, this.leaseMs)).ok; }

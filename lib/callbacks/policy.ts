@@ -10,11 +10,9 @@ export interface CallbackPolicy {
   maxAttempts: number;
   /** First retry after this long; each later one waits twice as long. */
   retryMs: number;
-  /** Ring the caller first and then a lawyer, instead of a lawyer first. */
-  callerFirst: boolean;
 }
 
-export const DEFAULT_POLICY: CallbackPolicy = { missedDelayMs: 5 * 60_000, slaMs: 2 * 3600_000, maxAttempts: 3, retryMs: 15 * 60_000, callerFirst: false };
+export const DEFAULT_POLICY: CallbackPolicy = { missedDelayMs: 5 * 60_000, slaMs: 2 * 3600_000, maxAttempts: 3, retryMs: 15 * 60_000 };
 
 export class CallbackTimes {
   constructor(private readonly calendar: WorkingCalendar, private readonly policy: CallbackPolicy) {}

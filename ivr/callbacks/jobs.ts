@@ -1,0 +1,178 @@
+// Callbacks on BullMQ (queue `<prefix>-callbacks`). PostgreSQL holds every callback; BullMQ times and runs them:
+// - sweep (repeating): turns ended calls into callbacks (lib/callbacks/create.ts), then schedules each due automatic
+//   callback's next attempt as a delayed job. Job ids carry the callback, the attempt and its time, so a sweep run
+//   twice or by two processes schedules it once;
+// - attempt: claims the attempt in PostgreSQL (lib/callbacks/attempts.ts) — a job run twice dials once — checks the
+//   centre is open (else it waits for the next opening, the attempt unused), then waits in the queue for a lawyer
+//   and places the call (dialler.ts); the outcome goes on the callback and the attempt's row;
+// - dial: a lawyer's click-to-call of a task callback (voicemail, dissatisfied, promised), same claim and record.
+// A worker that dies mid-job: BullMQ hands the job to another worker once its lock runs out, and the claim's lease
+// (renewed while the job runs) runs out too, so the same attempt is claimed again — nothing lost, nothing doubled.
+import { randomBytes } from 'node:crypto';
+import { Queue, Worker, type Job } from 'bullmq';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { WorkingCalendar } from '../../lib/calendar/index.js';
+import { answeredSince, attemptEnded, attemptStarted, claimAttempt, closeAsResolved, releaseClaim, renewLease, type ClaimedCallback } from '../../lib/callbacks/attempts.js';
+import { callbacksFromCalls } from '../../lib/callbacks/create.js';
+import { CallbackTimes, DEFAULT_POLICY, type CallbackPolicy } from '../../lib/callbacks/policy.js';
+import type { CallbackDialler, CallbackToPlace } from './dialler.js';
+
+export interface CallbackJobsOptions {
+  orm: MikroORM;
+  redisUrl: string;
+  prefix: string;
+  calendar: WorkingCalendar;
+  policy?: Partial<CallbackPolicy>;
+  /** Places the calls; a process without one only sweeps and schedules (a desk, say). */
+  dialler?: CallbackDialler;
+  log: Logger;
+  now?: () => Date;
+  sweepEveryMs?: number;
+  leaseMs?: number;
+  /** How many callbacks one process may have waiting for a lawyer or ringing at once. */
+  concurrency?: number;
+}
+
+export type AttemptReport = 'skipped' | 'closed' | 'released' | 'completed' | 'failed' | 'retry' | 'lawyer-busy';
+
+export class CallbackJobs {
+  readonly queueName: string;
+  readonly queue: Queue;
+  readonly times: CallbackTimes;
+  readonly policy: CallbackPolicy;
+  private worker?: Worker;
+  private readonly conns: Redis[] = [];
+  private readonly now: () => Date;
+  private readonly id = `w${randomBytes(4).toString('hex')}`;
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly o: CallbackJobsOptions) {
+    this.queueName = `${o.prefix}-callbacks`;
+    this.now = o.now ?? (() => new Date());
+    this.policy = { ...DEFAULT_POLICY, ...o.policy };
+    this.times = new CallbackTimes(o.calendar, this.policy);
+    this.queue = new Queue(this.queueName, { connection: this.conn() });
+  }
+
+  private conn(): Redis {
+    const c = new Redis(this.o.redisUrl, { maxRetriesPerRequest: null });
+    c.on('error', (err) => this.o.log.warn({ err: err.message }, 'callback jobs: redis unavailable'));
+    this.conns.push(c);
+    return c;
+  }
+
+  async start(opts: { worker?: boolean } = {}): Promise<void> {
+    if (opts.worker !== false) {
+      this.worker = new Worker(this.queueName, (job) => this.run(job), { connection: this.conn(), concurrency: this.o.concurrency ?? 50 });
+      this.worker.on('failed', (job, err) => this.o.log.error({ err: err.message, job: job?.id }, 'callback job failed'));
+    }
+    await this.queue.upsertJobScheduler('sweep', { every: this.o.sweepEveryMs ?? 5000 }, { name: 'sweep' });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.worker?.close();
+    await this.queue.close();
+    for (const c of this.conns) c.disconnect();
+  }
+
+  private async run(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case 'sweep': return this.sweep();
+      case 'attempt': return this.attempt(String(job.data.id), Number(job.data.attempt));
+      case 'dial': return this.dial(String(job.data.id), Number(job.data.attempt), String(job.data.staffNo));
+      default: throw new Error(`unknown callback job ${job.name}`);
+    }
+  }
+
+  /** New callbacks from ended calls, and the next attempts of automatic ones as delayed jobs. Safe to repeat. */
+  async sweep(): Promise<{ created: string[]; scheduled: string[] }> {
+    const now = this.now();
+    const created = await callbacksFromCalls(this.o.orm.em.fork(), this.times, this.policy, now);
+    if (created.length) this.o.log.info({ created: created.length }, 'callbacks created');
+    const due = await this.o.orm.em.fork().getConnection().execute<Array<{ id: string; attempts: number; next_attempt_at: Date }>>(
+      `select id, attempts, next_attempt_at from callback
+        where mode = 'auto' and (status = 'pending' or (status = 'dialling' and lease_until < now())) and next_attempt_at <= ?
+        order by place limit 500`,
+      [new Date(now.getTime() + 60_000)],
+    );
+    const scheduled: string[] = [];
+    for (const d of due) {
+      const at = new Date(d.next_attempt_at);
+      const attempt = Number(d.attempts) + 1;
+      await this.queue.add('attempt', { id: String(d.id), attempt }, {
+        jobId: `cb-${d.id}-a${attempt}-${at.getTime()}`, delay: Math.max(0, at.getTime() - now.getTime()),
+        removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 },
+      });
+      scheduled.push(String(d.id));
+    }
+    return { created, scheduled };
+  }
+
+  /** Click-to-call from the desk: the next attempt of a task callback, by `staffNo`. */
+  async requestDial(id: string, attempt: number, staffNo: string): Promise<void> {
+    await this.queue.add('dial', { id, attempt, staffNo }, { jobId: `dial-${id}-a${attempt}`, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } });
+  }
+
+  private place(cb: ClaimedCallback, attempt: number): CallbackToPlace {
+    return { callbackId: cb.id, kind: cb.kind, attempt, number: cb.number, line: cb.line, topic: cb.topic, priority: cb.priority, place: cb.place };
+  }
+
+  /** Keeps the claim's lease alive while `work` runs; aborts the wait when the lease is lost or the worker stops. */
+  private async leased<T>(id: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const leaseMs = this.o.leaseMs ?? 60_000;
+    const lost = new AbortController();
+    const onStop = () => lost.abort();
+    this.stopping.signal.addEventListener('abort', onStop, { once: true });
+    const timer = setInterval(() => {
+      void renewLease(this.o.orm.em.fork(), id, this.id, leaseMs).then((ok) => { if (!ok) lost.abort(); }, () => undefined);
+    }, Math.max(1000, Math.floor(leaseMs / 3)));
+    try {
+      return await work(lost.signal);
+    } finally {
+      clearInterval(timer);
+      this.stopping.signal.removeEventListener('abort', onStop);
+    }
+  }
+
+  async attempt(id: string, attempt: number): Promise<AttemptReport> {
+    const em = () => this.o.orm.em.fork();
+    const cb = await claimAttempt(em(), id, attempt, this.id, this.o.leaseMs ?? 60_000);
+    if (!cb) return 'skipped';
+    const now = this.now();
+    if (!this.times.isOpen(now)) { await releaseClaim(em(), id, this.id, this.times.open(now)); return 'released'; }
+    if (cb.kind === 'missed' && (await answeredSince(em(), cb.number, cb.createdAt))) {
+      await closeAsResolved(em(), id, this.id, 'called_again');
+      return 'closed';
+    }
+    if (!this.o.dialler) { await releaseClaim(em(), id, this.id, now); return 'released'; }
+    const dialler = this.o.dialler;
+    const r = await this.leased(id, (signal) => dialler.waitAndConnect(this.place(cb, attempt), async () => undefined, signal));
+    return this.record(cb, attempt, r);
+  }
+
+  async dial(id: string, attempt: number, staffNo: string): Promise<AttemptReport> {
+    const em = () => this.o.orm.em.fork();
+    const cb = await claimAttempt(em(), id, attempt, this.id, this.o.leaseMs ?? 60_000);
+    if (!cb) return 'skipped';
+    if (!this.o.dialler) { await releaseClaim(em(), id, this.id, this.now()); return 'released'; }
+    const dialler = this.o.dialler;
+    const r = await this.leased(id, () => dialler.direct(this.place(cb, attempt), staffNo, async () => undefined));
+    if (r.kind === 'lawyer-busy') { await releaseClaim(em(), id, this.id, this.now()); return 'lawyer-busy'; }
+    return this.record(cb, attempt, r);
+  }
+
+  private async record(cb: ClaimedCallback, attempt: number, r: Awaited<ReturnType<CallbackDialler['waitAndConnect']>>): Promise<AttemptReport> {
+    const em = this.o.orm.em.fork();
+    if (r.kind === 'aborted' || r.kind === 'lawyer-failed') {
+      await releaseClaim(em, cb.id, this.id, this.now());
+      return 'released';
+    }
+    await attemptStarted(em, cb.id, attempt, r.staffNo, r.callId);
+    const next = await attemptEnded(em, this.times, cb, attempt, r.outcome, { by: this.id, staffNo: r.staffNo, callId: r.callId, detail: r.detail, now: this.now() });
+    this.o.log.info({ callback: cb.id, kind: cb.kind, attempt, outcome: r.outcome, next }, 'callback attempt');
+    return next;
+  }
+}
