@@ -19,9 +19,9 @@ const exec = async <T = unknown[]>(em: EntityManager, q: string, p: unknown[]): 
 export async function claimAttempt(em: EntityManager, id: string, attempt: number, by: string, leaseMs: number): Promise<ClaimedCallback | undefined> {
   const rows = await exec<Array<Record<string, unknown>>>(em,
     `update callback set status = 'dialling', lease_until = now() + (? * interval '1 millisecond'), lease_by = ?, updated_at = now()
-      where id = ? and attempts = ? and (status = 'pending' or (status = 'dialling' and (lease_until < now() or lease_by = ?)))
+      where id = ? and attempts = ? and (status = 'pending' or (status = 'dialling' and lease_until < now()))
       returning id, kind, number, line, topic, priority, place, mode, team, owner_staff_no, attempts, max_attempts, origin_call_id, work_order_id, created_at`,
-    [leaseMs, by, id, attempt - 1, by]);
+    [leaseMs, by, id, attempt - 1]);
   const r = rows[0];
   if (!r) return undefined;
   return {

@@ -82,7 +82,7 @@ export async function callbacksFromCalls(em: EntityManager, times: CallbackTimes
        from call_record c
       where c.ended_at > ? and c.ended_at <= ?
         and coalesce(c.tags->>'direction', '') <> 'callback'
-        and (c.tags ? 'callbackNumber' or c.end_reason = 'abandoned_in_queue' or c.voicemail_recording is not null or c.survey_rating = 3)
+        and (c.tags->>'callbackNumber' is not null or c.end_reason = 'abandoned_in_queue' or c.voicemail_recording is not null or c.survey_rating = 3)
         and not exists (select 1 from callback b where b.origin_call_id = c.call_id)`,
     [new Date(now.getTime() - windowMs), now],
   );
