@@ -165,7 +165,8 @@ export function validateFlow(value: unknown, opts: ValidateOptions = {}): { flow
       if (has(on, o) || m.choices?.outcome === o) continue;
       const via = m.implied?.[o];
       if (via !== undefined && has(on, via)) on[o] = on[via];
-      else missing.push(o);
+      // An outcome that would follow a missing one is not reported twice: the missing one is.
+      else if (via === undefined || !(m.outcomes as readonly string[]).includes(via)) missing.push(o);
     }
     if (missing.length) {
       const list = missing.map((o) => `'${o}'`).join(', ');

@@ -93,7 +93,7 @@ export const PROMPTS = {
   'queue-wait-after': '分钟。',
   'queue-callback-offer': '如果不想等待，请按1，我们会尽快给您回电。',
   'queue-callback-accepted': '好的，您的排队位置为您保留，轮到您时我们马上给您回电。感谢您的来电，再见。',
-  'callback-overflow-menu': '律师暂时都在忙。需要我们给您回电请按1，留言请按2。',
+  'callback-overflow-menu': '律师暂时都在忙。需要我们给您回电请按1，留言请按2，继续等待人工服务请按0。',
   'callback-confirm-before': '我们将回拨号码',
   'callback-confirm-after': '确认请按1，使用其他号码请按2。',
   'callback-enter-number': '请输入回电号码，输完请按井号键。',
@@ -230,9 +230,10 @@ export const MENUS = {
   'callback-overflow-menu': {
     '1': { action: 'callback', label: '回电' },
     '2': { action: 'voicemail', label: '留言' },
+    '0': { line: 'operator', label: '继续等待人工服务' },
   },
   'callback-confirm-after': {
-    '1': { action: 'accept', label: '确认号码' },
+    '1': { action: 'accept', label: '确认' },
     '2': { action: 'other-number', label: '使用其他号码' },
   },
 } as const;

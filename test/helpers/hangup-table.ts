@@ -107,7 +107,15 @@ export const HANGUP_AT: Record<string, Reach> = {
   'line-complaint': { steps: [G, { press: '5' }], at: 'entry', what: 'as the line is set' },
   'complaint-intro': { steps: [G, { press: '5' }, { hear: 'complaint-intro' }], at: 'now', what: 'during the complaints explanation' },
   'queue-line': { steps: [G, { press: '3' }, { moh: true }], at: 'now', what: 'on music on hold' },
-  'overflow-message': { setup: { acd: 'overflow' }, steps: [G, { press: '3' }, { hear: 'leave-message' }], at: 'now', what: 'asked for a message after the queue overflowed' },
+  'overflow-menu': { setup: { acd: 'overflow' }, steps: [G, { press: '3' }, { hear: 'callback-overflow-menu' }], at: 'now', what: 'offered a callback or a message after the queue overflowed' },
+  'callback-request': {
+    setup: { acd: 'overflow' }, steps: [G, { press: '3' }, { hear: 'callback-overflow-menu' }, { press: '1' }, { hear: 'callback-confirm-before' }],
+    at: 'now', what: 'while the number to call back is read out',
+  },
+  'overflow-message': {
+    setup: { acd: 'overflow' }, steps: [G, { press: '3' }, { hear: 'callback-overflow-menu' }, { press: '2' }, { hear: 'leave-message' }],
+    at: 'now', what: 'asked for a message after the queue overflowed',
+  },
   'after-hours': { setup: closed, steps: [], at: 'entry', what: 'as the call is marked after hours', reason: 'after_hours' },
   'after-hours-say': { setup: closed, steps: [{ hear: 'after-hours' }], at: 'now', what: 'while the hours are said', reason: 'after_hours' },
   'after-hours-message': { setup: closed, steps: afterHoursRecording, at: 'now', what: 'while recording a message', reason: 'voicemail' },
