@@ -41,7 +41,7 @@ export function checkCriteria(criteria: Criterion[]): Problem[] {
 }
 
 /** Problems of a filled scorecard: every criterion answered with a value of its kind, nothing else. */
-export function checkAnswers(criteria: Criterion[], answers: Answers): Problem[] {
+export function checkAnswers(criteria: Criterion[], answers: Record<string, unknown>): Problem[] {
   const out: Problem[] = [];
   const ids = new Set(criteria.map((c) => c.id));
   for (const key of Object.keys(answers)) if (!ids.has(key)) out.push({ field: `answers.${key}`, message: 'is not a criterion of the active scorecard' });
