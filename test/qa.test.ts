@@ -1,8 +1,13 @@
 // QA scoring: the daily sample (rate and rounding, the working-day window across the National Day holiday, once per
 // day through BullMQ with a fake clock, idempotent re-runs and top-up, concurrent draws), scoring (the server's
 // weighted totals, 400s naming the criterion, versions), who may do what, and the per-lawyer summary.
+import os from 'node:os';
+import { Queue } from 'bullmq';
 import t from 'tap';
 import pino from 'pino';
+import { loadConfig } from '../config/index.js';
+import { qaComponent } from '../lib/qa/component.js';
+import { components } from '../scripts/components.js';
 import { loadCalendar } from '../lib/calendar/index.js';
 import { QaJobs } from '../lib/qa/jobs.js';
 import { sampleDay, sampleTarget, sampleWindow, windowBefore } from '../lib/qa/sample.js';
@@ -196,4 +201,26 @@ t.test('scorecard versions: weights must sum to 100; scores keep the version the
   t.equal(r.body.total, 46);
   t.same(await rows(`select scorecard_id::text as id, total::float as total from qa_score where call_id = 's-0' order by id`),
     [{ id: old.id, total: 100 }, { id: v2.body.id, total: 46 }], 'one score per call and version');
+});
+
+t.test('QA_SAMPLE_RATE: 5 % by default, checked', async (t) => {
+  t.equal(loadConfig({}).qa.sampleRate, 0.05);
+  t.equal(loadConfig({ QA_SAMPLE_RATE: '0.1' }).qa.sampleRate, 0.1);
+  t.throws(() => loadConfig({ QA_SAMPLE_RATE: '5' }), /QA_SAMPLE_RATE: must be 0\.\.1 \(got "5"\)/);
+  t.throws(() => loadConfig({ QA_SAMPLE_RATE: 'five' }), /QA_SAMPLE_RATE: must be a number 0\.\.1/);
+});
+
+t.test('npm start runs the daily sample: the qa component schedules its tick in the prefixed queue', async (t) => {
+  const config = loadConfig({ KEY_PREFIX: `${d.prefix}-start`, DATABASE_URL: d.dbUrl, REDIS_URL, DATA_DIR: os.tmpdir() });
+  t.ok(components.includes(qaComponent), 'registered with npm start');
+  const handle = await qaComponent.start({ config, log, orm: d.orm, databaseUrl: d.dbUrl, redisUrl: REDIS_URL });
+  const queue = new Queue(`${d.prefix}-start-qa`, { connection: { url: REDIS_URL } });
+  try {
+    const schedulers = await queue.getJobSchedulers();
+    t.same(schedulers.map((s) => [s.key, s.name, s.every]), [['qa-tick', 'tick', '900000']]);
+  } finally {
+    await handle.stop();
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
 });
