@@ -31,6 +31,7 @@ import { callsControlRoutes } from './routes/calls-control.js';
 import type { DeskDeps } from './routes/deps.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { presenceRoutes } from './routes/presence.js';
+import { qaRoutes } from './routes/qa.js';
 import { recordingRoutes, type RecordingDeps } from './routes/recordings.js';
 import { KeyRing } from '../recordings-store/crypto.js';
 import { blobStoreFromConfig } from '../recordings-store/setup.js';
@@ -160,6 +161,7 @@ export function buildDesk(services: DeskServices, opts: DeskOptions = {}): DeskA
     downloadRoles: opts.recordings?.downloadRoles ?? config.recordings.downloadRoles,
     publish: (channel, message) => redis.publish(channel, message),
   } });
+  void app.register(qaRoutes, deps);
   void app.register(wsRoutes, { ...deps, sessionCheckMs: opts.sessionCheckMs ?? 30_000 });
   void app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: 'index.html', wildcard: false });
 

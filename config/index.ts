@@ -76,6 +76,8 @@ function buildSchema(root: string) {
     CALLBACK_SLA_MIN: minutes(120, 1),
     CALLBACK_MAX_ATTEMPTS: z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a whole number 1-10' }).int('must be a whole number 1-10').min(1).max(10).default(3)),
     CALLBACK_RETRY_MIN: minutes(15, 1),
+    // QA (质检): the share of answered calls sampled each working day; 0.05 is the provincial norm (质检率 >= 5 %).
+    QA_SAMPLE_RATE: z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a number 0..1' }).min(0, 'must be 0..1').max(1, 'must be 0..1').default(0.05)),
   }).superRefine((e, ctx) => {
     if (e.RECORDINGS_KEY && !e.RECORDINGS_KEY_ID) ctx.addIssue({ code: 'custom', path: ['RECORDINGS_KEY_ID'], message: 'is required with RECORDINGS_KEY' });
     if (e.RECORDINGS_STORE === 's3') {
@@ -157,6 +159,8 @@ export type Config = Readonly<{
   outbound: Readonly<{ endpoint?: string; callerId: string }>;
   /** Callbacks (lib/callbacks): when a missed call is called back, its deadline, attempts and their spacing. */
   callbacks: Readonly<{ missedDelayMs: number; slaMs: number; maxAttempts: number; retryMs: number }>;
+  /** QA scoring (lib/qa): the daily sample's share of the answered calls (0..1). */
+  qa: Readonly<{ sampleRate: number }>;
   projectRoot: string;
 }>;
 
@@ -218,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
       missedDelayMs: e.CALLBACK_MISSED_DELAY_MIN * 60_000, slaMs: e.CALLBACK_SLA_MIN * 60_000, maxAttempts: e.CALLBACK_MAX_ATTEMPTS,
       retryMs: e.CALLBACK_RETRY_MIN * 60_000,
     }),
+    qa: Object.freeze({ sampleRate: e.QA_SAMPLE_RATE }),
     recordings: Object.freeze({
       key: Object.freeze(e.RECORDINGS_KEY ? { id: e.RECORDINGS_KEY_ID!, key: base64Key(e.RECORDINGS_KEY)! } : { id: DEV_KEY_ID, key: DEV_KEY }),
       devKey: !e.RECORDINGS_KEY,

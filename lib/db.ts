@@ -14,12 +14,14 @@ import { Staff } from './entities/staff.js';
 import { SystemEvent } from './entities/system-event.js';
 import { WorkOrder } from './entities/work-order.js';
 import { afterCallEntities } from './entities/after-call.js';
+import { qaEntities } from './entities/qa.js';
 import type { Log } from './proc.js';
 
 /** Every entity of the application. Add new ones here (and a migration in migrations/). */
 export const entities = [
   SystemEvent, CallRecord, FlowRevision, Staff, WorkOrder, Caller, VulnerableCaller, ServiceQueue, PresenceHistoryRow, ...afterCallEntities,
   Recording, RecordingPause, LegalHold, RecordingAudit, Callback, CallbackAttempt,
+  ...qaEntities,
 ];
 
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');

@@ -8,6 +8,7 @@ import { callRecordsComponent } from '../ivr/records/component.js';
 import { ivrComponent } from '../ivr/component.js';
 import { agentDeskComponent } from '../agent-desk/component.js';
 import { recordingsComponent } from '../recordings-store/component.js';
+import { qaComponent } from '../lib/qa/component.js';
 
 /** What every component gets at start: resolved services, config, a logger. */
 export type ComponentContext = {
@@ -36,4 +37,4 @@ export type Component = {
  * In start-up order. The simulated Asterisk runs only when ARI_URL points at its own address (the embedded
  * default); with a real Asterisk configured it stays off. The IVR, the agent desk and the rest join as they land.
  */
-export const components: Component[] = [simComponent, callRecordsComponent, recordingsComponent, ivrComponent, agentDeskComponent];
+export const components: Component[] = [simComponent, callRecordsComponent, recordingsComponent, ivrComponent, agentDeskComponent, qaComponent];

@@ -163,10 +163,28 @@ const MATRIX: Record<string, Row> = {
   // lawyer1 is talking on `owned` (see before()); a controller listens for commands.
   'POST /api/calls/:callId/recording/pause': { request: async () => ({ url: '/api/calls/owned/recording/pause' }), expect: { anonymous: 401, agent: 202, supervisor: 202, admin: 403 } },
   'POST /api/calls/:callId/recording/resume': { request: async () => ({ url: '/api/calls/owned/recording/resume' }), expect: { anonymous: 401, agent: 202, supervisor: 202, admin: 403 } },
+  // QA scoring (issue 6 item 5): supervisors score (the call `owned`, lawyer1's); lawyers read their own scores.
+  'GET /api/qa/scorecard': { request: async () => ({ url: '/api/qa/scorecard' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 200 } },
+  'POST /api/qa/scorecards': {
+    request: async () => ({ url: '/api/qa/scorecards', body: { name: '评分表', criteria: [{ id: 'basis', label: '法律依据准确', weight: 100, kind: 'score' }] } }),
+    expect: { anonymous: 401, agent: 403, supervisor: 201, admin: 201 },
+  },
+  'POST /api/qa/scores': {
+    request: async () => ({ url: '/api/qa/scores', body: { callId: 'owned', answers: await fullMarks() } }),
+    expect: { anonymous: 401, agent: 403, supervisor: 201, admin: 403 },
+  },
+  'GET /api/qa/scores': { request: async () => ({ url: '/api/qa/scores' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/qa/assignments': { request: async () => ({ url: '/api/qa/assignments' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/qa/summary': { request: async () => ({ url: '/api/qa/summary' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   // 101: the upgrade succeeded.
   'GET /ws': { request: async () => ({ url: '/ws' }), expect: { anonymous: 401, agent: 101, supervisor: 101, admin: 403 } },
 };
 
+/** Full marks on whichever scorecard is active (a row above may have made a new version). */
+async function fullMarks(): Promise<Record<string, number | boolean>> {
+  const card = (await d.req('GET', '/api/qa/scorecard', await d.cookie('supervisor'))).body as { criteria: Array<{ id: string; kind: string }> };
+  return Object.fromEntries(card.criteria.map((c) => [c.id, c.kind === 'score' ? 5 : true]));
+}
 /** Fresh matters owned by lawyer1, made as lawyer1 through the API. */
 async function application(): Promise<string> {
   return (await d.req('POST', '/api/legal-aid', await d.cookie('lawyer1'), { applicantName: '李四', matterType: 'other' })).body.id;

@@ -80,6 +80,8 @@ async function play(it) {
   ul.replaceChildren(...detail.pauses.map((x) => { const li = document.createElement('li'); li.textContent = `${x.action === 'pause' ? '暂停' : '恢复'} ${mmss(x.offsetMs)}（${x.staffNo}）`; return li; }));
   if (!detail.pauses.length) ul.append(Object.assign(document.createElement('li'), { textContent: '无' }));
   draw();
+  // The QA panel (qa.js) shows this call's scorecard while it plays.
+  document.dispatchEvent(new window.CustomEvent('recording-opened', { detail: it }));
   await p.play().catch(() => undefined);
 }
 
