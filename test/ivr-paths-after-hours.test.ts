@@ -105,24 +105,25 @@ t.test('queue overflow: nobody answers within the longest wait -> leave-message,
   const id = await day.dial(from);
   await pressAt(day, id, 'main-menu', '3');
   const name = voicemailName(id, 'overflow-message');
-  // The flow's 120 s wait is 6 s here (time scale 20).
+  // The flow's 120 s wait is 6 s here (time scale 20); then a callback or a message is offered: 2, a message.
+  await pressAt(day, id, 'callback-overflow-menu', '2');
   await waitRecording(day, name, 20000);
   await speak(day, id, 2000);
   await day.press(id, '#');
   const f = await finished(day, id);
   // Line 3 offers self-service booking first; silence there goes to a person.
   const before = f.heard.slice(0, 5);
-  const queue = f.heard.slice(5, -2);
+  const queue = f.heard.slice(5, -3);
   t.same(before, [...GREETING, 'main-menu', 'appointment-menu']);
-  t.same(f.heard.slice(-2), ['leave-message', 'voicemail-thanks']);
-  // Music on hold with the apology between stretches of it, for the whole wait.
-  t.match(queue.join(','), /^moh:default(,queue-apology,moh:default)+(,queue-apology)?$/, `in the queue: ${queue.join(', ')}`);
+  t.same(f.heard.slice(-3), ['callback-overflow-menu', 'leave-message', 'voicemail-thanks']);
+  // Music on hold with the apology and the callback offer between stretches of it, for the whole wait.
+  t.match(queue.join(','), /^moh:default(,queue-apology,queue-callback-offer,moh:default)+(,queue-apology(,queue-callback-offer)?)?$/, `in the queue: ${queue.join(', ')}`);
   t.same(f.path, ['vulnerable-check:notFound', 'greeting:done', 'green-offer:done', 'hours:open', 'main-menu:chosen[3]', 'line-appointment:done',
-    'appointment-menu:timeout', 'queue-line:overflow', 'overflow-message:recorded', 'message-thanks:done']);
+    'appointment-menu:timeout', 'queue-line:overflow', 'overflow-menu:chosen[2]', 'overflow-message:recorded', 'message-thanks:done']);
   t.match(f.record, { caller_number: from, service_line: 'appointment', end_reason: 'voicemail', voicemail_recording: name, answered_at: null });
   t.ok(f.record.queued_at, 'queued_at');
   // Record times are the controller's clock (real time): 120 s of call time is 6 s at time scale 20.
-  const left = (f.record.path as Array<{ node: string; at: string }>).find((s) => s.node === 'overflow-message')!;
+  const left = (f.record.path as Array<{ node: string; at: string }>).find((s) => s.node === 'overflow-menu')!;
   const waited = Date.parse(left.at) - Date.parse(f.record.queued_at);
   t.ok(waited >= 120000 / day.scale - 50, `waited ${waited} ms (real) in the queue`);
   checkLedger(t, f);
@@ -132,12 +133,13 @@ t.test('queue overflow from the operator queue (0) goes to a message too', async
   const id = await day.dial(next());
   await pressAt(day, id, 'main-menu', '0');
   const name = voicemailName(id, 'overflow-message');
+  await pressAt(day, id, 'callback-overflow-menu', '2');
   await waitRecording(day, name, 20000);
   await day.hangup(id);
   const f = await finished(day, id);
   t.same(f.heard.slice(0, 5), [...GREETING, 'main-menu', 'transferring']);
   t.equal(f.heard.at(-1), 'leave-message');
-  t.same(f.path.slice(-2), ['queue-operator:overflow', 'overflow-message:voicemail']);
+  t.same(f.path.slice(-3), ['queue-operator:overflow', 'overflow-menu:chosen[2]', 'overflow-message:voicemail']);
   t.match(f.record, { service_line: 'operator', end_reason: 'voicemail', voicemail_recording: name });
   checkLedger(t, f);
 });

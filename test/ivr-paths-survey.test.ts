@@ -57,7 +57,7 @@ for (const [key, rating, after, check] of RATED) {
     t.ok(f.record.queued_at, 'queued_at');
     t.ok(f.record.answered_at, 'answered_at');
     t.ok(f.ledger?.answered_at, 'the ledger says the call was answered');
-    t.same(requests.get(id), { line: 'consultation', topic: 'marriage-family', priority: 0, maxWaitMs: 120000, announce: ['queue-apology'] },
+    t.same(requests.get(id), { line: 'consultation', topic: 'marriage-family', priority: 0, maxWaitMs: 120000, announce: ['queue-apology', 'queue-callback-offer'], callbackKey: '1' },
       'what the flow asked of the ACD');
     checkLedger(t, f);
   });

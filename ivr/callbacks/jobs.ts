@@ -33,6 +33,9 @@ export interface CallbackJobsOptions {
   leaseMs?: number;
   /** How many callbacks one process may have waiting for a lawyer or ringing at once. */
   concurrency?: number;
+  /** BullMQ's lock on a running job and how often stalled jobs (a dead worker's) are looked for. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 export type AttemptReport = 'skipped' | 'closed' | 'released' | 'completed' | 'failed' | 'retry' | 'lawyer-busy';
@@ -45,7 +48,9 @@ export class CallbackJobs {
   private worker?: Worker;
   private readonly conns: Redis[] = [];
   private readonly now: () => Date;
-  private readonly id = `w${randomBytes(4).toString('hex')}`;
+  /** Holds this process's claims (callback.lease_by). */
+  readonly id = `w${randomBytes(4).toString('hex')}`;
+  private watchdog?: NodeJS.Timeout;
   private readonly stopping = new AbortController();
 
   constructor(private readonly o: CallbackJobsOptions) {
@@ -65,13 +70,25 @@ export class CallbackJobs {
 
   async start(opts: { worker?: boolean } = {}): Promise<void> {
     if (opts.worker !== false) {
-      this.worker = new Worker(this.queueName, (job) => this.run(job), { connection: this.conn(), concurrency: this.o.concurrency ?? 50 });
+      this.worker = new Worker(this.queueName, (job) => this.run(job), {
+        connection: this.conn(), concurrency: this.o.concurrency ?? 50,
+        ...(this.o.lockDurationMs ? { lockDuration: this.o.lockDurationMs } : {}),
+        ...(this.o.stalledIntervalMs ? { stalledInterval: this.o.stalledIntervalMs } : {}),
+      });
       this.worker.on('failed', (job, err) => this.o.log.error({ err: err.message, job: job?.id }, 'callback job failed'));
     }
-    await this.queue.upsertJobScheduler('sweep', { every: this.o.sweepEveryMs ?? 5000 }, { name: 'sweep' });
+    const every = this.o.sweepEveryMs ?? 5000;
+    await this.queue.upsertJobScheduler('sweep', { every }, { name: 'sweep' });
+    // Should Redis come back without its data (no persistence, a failover), the schedule is put back: PostgreSQL
+    // still has every callback, and the next sweep schedules them again.
+    this.watchdog = setInterval(() => {
+      void this.queue.upsertJobScheduler('sweep', { every }, { name: 'sweep' }).catch(() => undefined);
+    }, Math.max(1000, every * 3));
+    this.watchdog.unref();
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.watchdog);
     this.stopping.abort();
     await this.worker?.close();
     await this.queue.close();
@@ -102,18 +119,28 @@ export class CallbackJobs {
     for (const d of due) {
       const at = new Date(d.next_attempt_at);
       const attempt = Number(d.attempts) + 1;
-      await this.queue.add('attempt', { id: String(d.id), attempt }, {
-        jobId: `cb-${d.id}-a${attempt}-${at.getTime()}`, delay: Math.max(0, at.getTime() - now.getTime()),
-        removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 },
-      });
+      await this.ensure('attempt', { id: String(d.id), attempt }, `cb-${d.id}-a${attempt}-${at.getTime()}`, Math.max(0, at.getTime() - now.getTime()));
       scheduled.push(String(d.id));
     }
     return { created, scheduled };
   }
 
+  /**
+   * Adds a job once per id. A job that failed for good (PostgreSQL was down through all its retries) is retried
+   * rather than left: the callback is still open in PostgreSQL, so it must still be attempted.
+   */
+  private async ensure(name: string, data: Record<string, unknown>, jobId: string, delay: number): Promise<void> {
+    const existing = await this.queue.getJob(jobId);
+    if (existing && (await existing.isFailed())) { await existing.retry(); return; }
+    await this.queue.add(name, data, {
+      jobId, delay, attempts: 8, backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 },
+    });
+  }
+
   /** Click-to-call from the desk: the next attempt of a task callback, by `staffNo`. */
   async requestDial(id: string, attempt: number, staffNo: string): Promise<void> {
-    await this.queue.add('dial', { id, attempt, staffNo }, { jobId: `dial-${id}-a${attempt}`, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } });
+    await this.ensure('dial', { id, attempt, staffNo }, `dial-${id}-a${attempt}`, 0);
   }
 
   private place(cb: ClaimedCallback, attempt: number): CallbackToPlace {

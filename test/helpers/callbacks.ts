@@ -14,7 +14,7 @@ export const ALWAYS_OPEN = 'mon-sun 00:00-24:00; holiday 00:00-24:00';
 
 export interface CallbackRig { dialler: CallbackDialler; jobs: CallbackJobs; close(): Promise<void> }
 
-export async function callbackRig(a: AcdHotline, o: { worker?: boolean; leaseMs?: number; hours?: string } = {}): Promise<CallbackRig> {
+export async function callbackRig(a: AcdHotline, o: { worker?: boolean; leaseMs?: number; hours?: string; lockMs?: number } = {}): Promise<CallbackRig> {
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
   const dialler = new CallbackDialler({
     binding: ariBinding(a.h.controller), app: 'hotline', presence: a.presence, directory: StaffDirectory.fromOrm(a.h.orm, log, { ttlMs: 200 }),
@@ -26,6 +26,7 @@ export async function callbackRig(a: AcdHotline, o: { worker?: boolean; leaseMs?
   const jobs = new CallbackJobs({
     orm: a.h.orm, redisUrl: REDIS_URL, prefix: a.h.prefix, calendar: loadCalendar({ hours: o.hours ?? ALWAYS_OPEN }), dialler, log,
     sweepEveryMs: 60_000, leaseMs: o.leaseMs ?? 60_000, policy: { missedDelayMs: 0, retryMs: 60_000 },
+    ...(o.lockMs ? { lockDurationMs: o.lockMs, stalledIntervalMs: o.lockMs } : {}),
   });
   await jobs.start({ worker: o.worker ?? true });
   return { dialler, jobs, async close() { await jobs.stop(); await dialler.stop(); } };
