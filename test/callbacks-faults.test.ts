@@ -16,7 +16,7 @@ import type { CallbackDialler } from '../ivr/callbacks/dialler.js';
 import type { DeskEvent } from '../ivr/acd/types.js';
 import { phone, phoneAction, startAcdHotline } from './helpers/acd.js';
 import { ALWAYS_OPEN, callbackRig } from './helpers/callbacks.js';
-import { DB_BASE, REDIS_URL, startDesk } from './helpers/desk.js';
+import { REDIS_URL, startDesk } from './helpers/desk.js';
 import { sleep, until } from './helpers/sim.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
