@@ -138,3 +138,31 @@ t.test('a lawyer\'s promise on a work order: a task of theirs, moved and withdra
   await syncPromise(d.orm.em.fork(), { ...w, callbackAt: cst('2026-11-26T15:00:00') }, times, 3);
   t.match((await rows(`kind = 'promised'`))[0], { status: 'pending' }, 'given again: the same task, open again');
 });
+
+t.test('an attempt due when the centre is closed waits for the opening, its attempt unused; a caller who got through is not called back', async (t) => {
+  const { CallbackJobs } = await import('../ivr/callbacks/jobs.js');
+  const pino = (await import('pino')).default;
+  const placed: string[] = [];
+  const dialler = { async waitAndConnect(cb: { callbackId: string }) { placed.push(cb.callbackId); return { kind: 'attempt', outcome: 'answered', staffNo: '101', callId: 'x' }; } };
+  let now = cst('2026-11-28T10:00:00'); // a Saturday
+  const jobs = new CallbackJobs({ orm: d.orm, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: `${d.prefix}-hours`, calendar, policy,
+    dialler: dialler as never, log: pino({ level: 'silent' }), now: () => now });
+  t.teardown(() => jobs.stop());
+  await ended({ id: 'o-1', from: '13900000041', ended: '2026-11-27T17:00:00', reason: 'abandoned_in_queue' });
+  await callbacksFromCalls(d.orm.em.fork(), times, policy, cst('2026-11-27T17:01:00'));
+  const id = String((await rows(`origin_call_id = 'o-1'`))[0].id);
+  await sql(`update callback set next_attempt_at = ? where id = ?`, [now, id]); // as if its job ran late
+  t.equal(await jobs.attempt(id, 1), 'released');
+  let [row] = await rows(`id = ${id}`);
+  t.match(row, { status: 'pending', attempts: 0 });
+  t.equal(new Date(row.next_attempt_at).toISOString(), cst('2026-11-30T08:30:00').toISOString(), 'Monday at opening');
+  t.same(placed, []);
+  // Monday: the caller had called again meanwhile and a lawyer answered; nothing is dialled.
+  await sql(`insert into call_record (call_id, caller_number, arrived_at, answered_at, ended_at, end_reason, agent)
+             values ('o-2', '13900000041', now(), now(), now(), 'completed', '101')`);
+  now = cst('2026-11-30T08:31:00');
+  t.equal(await jobs.attempt(id, 1), 'closed');
+  [row] = await rows(`id = ${id}`);
+  t.match(row, { status: 'completed', last_outcome: 'called_again', attempts: 0 });
+  t.same(placed, [], 'never dialled');
+});
