@@ -9,6 +9,7 @@ import { callerDialects, workOrderFirstInquiry } from '../agent-desk/first-inqui
 import { RoutingAcd } from './acd/acd.js';
 import { ariBinding } from './acd/ari-ops.js';
 import { StaffDirectory } from './acd/directory.js';
+import { serviceQueueSettings } from './acd/queue-settings.js';
 import { PgPresenceHistory } from './acd/presence-history.js';
 import { Presence } from './acd/presence.js';
 import { Controller, type CallRecorder, type FlowSource } from './controller.js';
@@ -51,7 +52,7 @@ export async function assembleCallPath(o: CallPathOptions): Promise<CallPath> {
   const acd: RoutingAcd = new RoutingAcd({
     redis, keyPrefix, app: o.ari.app, log, timers, presence, directory,
     firstInquiry: workOrderFirstInquiry(orm), onAnswered: (id, staff) => recorder.answered(id, staff),
-    onTransferred: (id, t) => recorder.transferred(id, t), dialects: callerDialects(orm),
+    onTransferred: (id, t) => recorder.transferred(id, t), dialects: callerDialects(orm), queueSettings: serviceQueueSettings(orm, log),
     onBridged: (info) => capture?.onBridged(info),
     // The controller is created next; by the time a call is offered it exists.
     ivrPath: (callId): Array<{ node: string; digits?: string }> => controller.ivrPath(callId),

@@ -77,7 +77,7 @@ export const callsControlRoutes: FastifyPluginAsyncTypebox<DeskDeps> = async (ap
     await mayHandle(user, req.params.callId);
     if (toAgent) {
       if (toAgent === user.staffNo) throw badField('toAgent', 'is yourself');
-      const target = await req.em.findOne(Staff, { staffNo: toAgent, active: true, role: { $in: ['agent', 'supervisor'] } });
+      const target = await req.em.findOne(Staff, { staffNo: toAgent, active: true, role: 'agent' });
       if (!target?.endpoint) throw badField('toAgent', 'is not a lawyer with a phone');
     }
     const heard = await sendCommand(redis, prefix, { type: 'transfer', callId: req.params.callId, by: user.staffNo, toLine: toLine as Line | undefined, toAgent });
@@ -93,7 +93,7 @@ export const callsControlRoutes: FastifyPluginAsyncTypebox<DeskDeps> = async (ap
     const me = userOf(req).staffNo;
     const [queues, staff] = await Promise.all([
       req.em.find(ServiceQueue, { active: true }, { orderBy: { line: 'asc' } }),
-      req.em.find(Staff, { active: true, role: { $in: ['agent', 'supervisor'] }, endpoint: { $ne: null }, staffNo: { $ne: me } }, { orderBy: { staffNo: 'asc' } }),
+      req.em.find(Staff, { active: true, role: 'agent', endpoint: { $ne: null }, staffNo: { $ne: me } }, { orderBy: { staffNo: 'asc' } }),
     ]);
     const states = await deps.presence.many(staff.map((s) => s.staffNo));
     return {

@@ -18,10 +18,12 @@ import { DeskEvents } from './desk-events.js';
 import { runOffer, type OfferContext, type OfferResult } from './offer.js';
 import type { Presence } from './presence.js';
 import { routingPass } from './pass.js';
-import { dialectDeadline, queueOrder, skillDeadline } from './selection.js';
+import { preferencesFor } from './preferences.js';
+import { queueOrder } from './selection.js';
 import { SharedQueue } from './shared-queue.js';
 import { bounded } from './bounded.js';
 import { applyTransfer, requestTransfer, type TransferDeps } from './transfer.js';
+import type { QueueSettings } from './queue-settings.js';
 import type { Agent, AgentDirectory, CallerDialects, FirstInquiry } from './types.js';
 
 export interface AcdOptions {
@@ -34,6 +36,8 @@ export interface AcdOptions {
   presence: Presence;
   /** 首问负责: the owner of the caller's open matter, offered the call first. */
   firstInquiry?: FirstInquiry;
+  /** Per-queue announcement interval and skill wait (service_queue); the options below are the defaults. */
+  queueSettings?: QueueSettings;
   /** The caller's dialect from their profile, when the flow did not ask. */
   dialects?: CallerDialects;
   /** How long a call waits for a lawyer who speaks the caller's dialect before anyone will do. */
@@ -192,7 +196,6 @@ export class RoutingAcd implements Acd {
     if (port.isEnded) this.gone(e);
     this.media(e, () => this.moh(e));
     this.after(e, req.maxWaitMs, () => this.maxWait(e));
-    this.after(e, this.o.announceEveryMs ?? 30_000, () => this.announce(e));
     this.ensureTick();
     void this.prepare(e);
     const r = await result;
@@ -244,31 +247,18 @@ export class RoutingAcd implements Acd {
   /** Who is asked first (点名, 首问负责) and whether to wait for a skilled lawyer; then the call may be offered. */
   private async prepare(e: Entry): Promise<void> {
     const now = this.timers.now();
+    const setting = await bounded(this.o.queueSettings?.forLine(e.line) ?? Promise.resolve(undefined), 1000).catch(() => undefined);
+    e.announceEveryMs = setting?.announceEveryMs ?? this.o.announceEveryMs ?? 30_000;
+    this.after(e, e.announceEveryMs, () => this.announce(e));
     try {
       const agents = await this.o.directory.agents();
-      e.skillUntil = skillDeadline(agents, e.line, e.topic, now, this.o.skillWaitMs ?? 20_000);
-      const lookup = <T>(what: string, p: Promise<T> | undefined) => (p ? bounded(p, 1500).catch((err: Error) => {
-        this.o.log.warn({ err: err.message, call: e.callId }, `${what} lookup failed: routing without it`);
-        return undefined;
-      }) : undefined);
-      const [owner, dialect] = await Promise.all([
-        e.req.requestedAgent || !e.callerNumber ? undefined : lookup('first-inquiry', this.o.firstInquiry?.ownerFor(e.callerNumber)),
-        e.req.dialect ?? (e.callerNumber ? lookup('dialect', this.o.dialects?.dialectOf(e.callerNumber)) : undefined),
-      ]);
-      let preferred: { staffNo: string; kind: 'named' | 'first-inquiry'; waitMs: number } | undefined;
-      if (e.req.requestedAgent) preferred = { staffNo: e.req.requestedAgent, kind: 'named', waitMs: this.o.namedWaitMs ?? 30_000 };
-      else if (owner) preferred = { staffNo: owner, kind: 'first-inquiry', waitMs: this.o.firstInquiryWaitMs ?? 30_000 };
-      if (dialect) {
-        e.dialect = dialect;
-        e.dialectUntil = dialectDeadline(agents, e.line, dialect, now, this.o.dialectWaitMs ?? 20_000);
-        if (e.dialectUntil) this.after(e, e.dialectUntil - now, () => this.pump());
-      }
-      // A staff number nobody answers to (not a lawyer, left, no phone): straight to the queue.
-      if (preferred && agents.some((a) => a.staffNo === preferred.staffNo)) {
-        e.preferred = { staffNo: preferred.staffNo, until: now + preferred.waitMs, kind: preferred.kind };
-        this.after(e, preferred.waitMs, () => this.pump());
-      }
-      if (e.skillUntil) this.after(e, e.skillUntil - now, () => this.pump());
+      const o = this.o;
+      Object.assign(e, await preferencesFor({
+        firstInquiry: o.firstInquiry, dialects: o.dialects, log: o.log, namedWaitMs: o.namedWaitMs ?? 30_000,
+        firstInquiryWaitMs: o.firstInquiryWaitMs ?? 30_000, skillWaitMs: setting?.skillWaitMs ?? o.skillWaitMs ?? 20_000, dialectWaitMs: o.dialectWaitMs ?? 20_000,
+      }, e, agents, now));
+      // Each deadline re-examines the call: it may go to more lawyers from then on.
+      for (const until of [e.skillUntil, e.dialectUntil ?? 0, e.preferred?.until ?? 0]) if (until) this.after(e, until - now, () => this.pump());
     } catch (err) {
       this.o.log.warn({ err: (err as Error).message, call: e.callId }, 'queue: staff directory unavailable');
     }
@@ -284,7 +274,7 @@ export class RoutingAcd implements Acd {
   /** Position and estimated wait, between stretches of music; skipped while a lawyer's phone rings for the call. */
   private announce(e: Entry): void {
     if (e.state === 'done' || e.gone) return;
-    const every = this.o.announceEveryMs ?? 30_000;
+    const every = e.announceEveryMs ?? this.o.announceEveryMs ?? 30_000;
     if (e.state !== 'waiting') { this.after(e, every, () => this.announce(e)); return; }
     this.media(e, async () => {
       if (e.state !== 'waiting' || e.gone) return;
@@ -381,7 +371,7 @@ export class RoutingAcd implements Acd {
       await this.moh(e);
     });
     this.after(e, e.req.maxWaitMs, () => this.maxWait(e));
-    this.after(e, this.o.announceEveryMs ?? 30_000, () => this.announce(e));
+    this.after(e, e.announceEveryMs ?? this.o.announceEveryMs ?? 30_000, () => this.announce(e));
     if (e.preferred) this.after(e, e.preferred.until - this.timers.now(), () => this.pump());
     this.pump();
   }

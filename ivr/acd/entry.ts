@@ -27,6 +27,8 @@ export interface Entry extends WaitingCall {
   overdue: boolean;
   announced: number;
   announcing: boolean;
+  /** This queue's announcement interval (service_queue), once known. */
+  announceEveryMs?: number;
   /** MOH and announcements, one after another. */
   media: Promise<void>;
   timers: Set<TimerHandle>;

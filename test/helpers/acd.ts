@@ -7,6 +7,7 @@ import { scaledTimers, type TimerHandle, type Timers } from '../../flows/timers.
 import { RoutingAcd, type AcdOptions } from '../../ivr/acd/acd.js';
 import { ariBinding } from '../../ivr/acd/ari-ops.js';
 import { StaffDirectory } from '../../ivr/acd/directory.js';
+import { serviceQueueSettings } from '../../ivr/acd/queue-settings.js';
 import { Presence, type PresenceHistory } from '../../ivr/acd/presence.js';
 import { PgPresenceHistory } from '../../ivr/acd/presence-history.js';
 import { deskChannel, type AgentDirectory, type DeskEvent, type FirstInquiry } from '../../ivr/acd/types.js';
@@ -93,6 +94,7 @@ export async function startAcdHotline(o: AcdHotlineOptions = {}): Promise<AcdHot
     onAnswered: (callId, staffNo) => h.recorder.answered(callId, staffNo), onBridged: o.onBridged,
     onTransferred: (callId, tr) => h.recorder.transferred(callId, tr),
     ivrPath: (callId) => h.controller.ivrPath(callId),
+    queueSettings: serviceQueueSettings(h.orm, log, 100),
     dialects: o.dialects ?? callerDialects(h.orm), dialectWaitMs: o.dialectWaitMs ?? 10_000, transferWaitMs: o.transferWaitMs ?? 20_000,
   });
   await acd.bind(ariBinding(h.controller));
