@@ -71,10 +71,10 @@ t.test('position and estimated wait every so often over music on hold; overflow 
   const i = heard2.indexOf('queue-apology');
   // 1 ahead; 3 min a conversation, nobody staffed counts as one lawyer: 3 minutes.
   t.equal(heard2[i - 1], 'moh:default', 'music before the announcement');
-  t.same(heard2.slice(i, i + 8), ['queue-apology', 'queue-position-before', 'number-1', 'queue-position-after', 'queue-wait-before', 'number-3', 'queue-wait-after', 'moh:default']);
+  t.same(heard2.slice(i, i + 9), ['queue-apology', 'queue-callback-offer', 'queue-position-before', 'number-1', 'queue-position-after', 'queue-wait-before', 'number-3', 'queue-wait-after', 'moh:default']);
   const heard1 = await a.h.heard(first);
   const j = heard1.indexOf('queue-apology');
-  t.same(heard1.slice(j, j + 3), ['queue-apology', 'queue-next', 'moh:default'], 'the first caller is next');
+  t.same(heard1.slice(j, j + 4), ['queue-apology', 'queue-callback-offer', 'queue-next', 'moh:default'], 'the first caller is next');
   const st = (await a.h.state(second)).heard;
   t.ok(st.filter((x) => x.media === 'moh:default').slice(0, -1).every((x) => x.finishedAt), 'MOH stopped for each announcement');
   // Later announcements leave out the apology.
