@@ -163,6 +163,10 @@ const MATRIX: Record<string, Row> = {
   // lawyer1 is talking on `owned` (see before()); a controller listens for commands.
   'POST /api/calls/:callId/recording/pause': { request: async () => ({ url: '/api/calls/owned/recording/pause' }), expect: { anonymous: 401, agent: 202, supervisor: 202, admin: 403 } },
   'POST /api/calls/:callId/recording/resume': { request: async () => ({ url: '/api/calls/owned/recording/resume' }), expect: { anonymous: 401, agent: 202, supervisor: 202, admin: 403 } },
+  // Statistics, wallboard and reports (issue 7): supervisors only.
+  'GET /api/stats': { request: async () => ({ url: '/api/stats?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/stats/export.csv': { request: async () => ({ url: '/api/stats/export.csv?from=2026-11-01&to=2026-11-30&by=line' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/stats/export.xlsx': { request: async () => ({ url: '/api/stats/export.xlsx?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   // 101: the upgrade succeeded.
   'GET /ws': { request: async () => ({ url: '/ws' }), expect: { anonymous: 401, agent: 101, supervisor: 101, admin: 403 } },
 };
