@@ -35,6 +35,7 @@ import { recordingRoutes, type RecordingDeps } from './routes/recordings.js';
 import { KeyRing } from '../recordings-store/crypto.js';
 import { blobStoreFromConfig } from '../recordings-store/setup.js';
 import { staffRoutes } from './routes/staff.js';
+import { reportRoutes } from './routes/reports.js';
 import { statsRoutes } from './routes/stats.js';
 import { wallboardRoutes } from './routes/wallboard.js';
 import { wsRoutes } from './routes/ws.js';
@@ -163,6 +164,7 @@ export function buildDesk(services: DeskServices, opts: DeskOptions = {}): DeskA
     publish: (channel, message) => redis.publish(channel, message),
   } });
   void app.register(statsRoutes, deps);
+  void app.register(reportRoutes, deps);
   void app.register(wallboardRoutes, { ...deps, sessionCheckMs: opts.sessionCheckMs ?? 30_000 });
   void app.register(wsRoutes, { ...deps, sessionCheckMs: opts.sessionCheckMs ?? 30_000 });
   void app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: 'index.html', wildcard: false });

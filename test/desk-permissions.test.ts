@@ -167,6 +167,8 @@ const MATRIX: Record<string, Row> = {
   'GET /api/stats': { request: async () => ({ url: '/api/stats?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   'GET /api/stats/export.csv': { request: async () => ({ url: '/api/stats/export.csv?from=2026-11-01&to=2026-11-30&by=line' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   'GET /api/stats/export.xlsx': { request: async () => ({ url: '/api/stats/export.xlsx?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/reports/period': { request: async () => ({ url: '/api/reports/period?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/reports/period.docx': { request: async () => ({ url: '/api/reports/period.docx?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   'GET /api/wallboard': { request: async () => ({ url: '/api/wallboard' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   'GET /api/wallboard/ws': { request: async () => ({ url: '/api/wallboard/ws' }), expect: { anonymous: 401, agent: 403, supervisor: 101, admin: 403 } },
   // 101: the upgrade succeeded.
