@@ -169,6 +169,9 @@ const MATRIX: Record<string, Row> = {
   'GET /api/stats/export.xlsx': { request: async () => ({ url: '/api/stats/export.xlsx?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   'GET /api/reports/period': { request: async () => ({ url: '/api/reports/period?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   'GET /api/reports/period.docx': { request: async () => ({ url: '/api/reports/period.docx?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/insight/repeat-callers': { request: async () => ({ url: '/api/insight/repeat-callers?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/insight/vulnerable': { request: async () => ({ url: '/api/insight/vulnerable?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/insight/lawyers': { request: async () => ({ url: '/api/insight/lawyers?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   'GET /api/wallboard': { request: async () => ({ url: '/api/wallboard' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   'GET /api/wallboard/ws': { request: async () => ({ url: '/api/wallboard/ws' }), expect: { anonymous: 401, agent: 403, supervisor: 101, admin: 403 } },
   // 101: the upgrade succeeded.
