@@ -78,6 +78,16 @@ t.test('the report page in Chromium: readable, and the statistics page\'s number
   });
   t.equal(grouped.reduce((a, b) => a + b, 0), stats.risk.count, 'the 舆情 table counts add up to the statistics page\'s');
   t.match(text, /有集体上访倾向/, 'the lawyers\' notes are in the 舆情 section');
+  // The statistics page draws the same month: norm tiles, ECharts canvases, the per-line table.
+  await page.goto(`${url}/stats.html?${NOV}`);
+  await page.waitForSelector('#st-norms .norm[data-key=connectionRate]');
+  t.equal(await page.textContent('#st-norms .norm[data-key=connectionRate] b'), pct(s.connectionRate));
+  await page.waitForSelector('#ch-day canvas');
+  t.ok(await page.$('#ch-hour canvas') && await page.$('#ch-line canvas') && await page.$('#ch-rating canvas'), 'four charts drawn');
+  const total = await page.$$eval('#t-line tr:nth-child(2) td', (tds) => tds.slice(0, 3).map((td) => td.textContent));
+  t.same(total, ['合计', String(s.offered), String(s.answered)]);
+  t.ok(await page.$$eval('#t-lawyers tr', (trs) => trs.length) > 1, 'the lawyers\' table is filled');
+  await page.screenshot({ path: path.join(os.tmpdir(), 'stats-page.png') });
   t.same(errors, []);
 });
 

@@ -136,3 +136,23 @@ t.test('exports and bad input', async (tt) => {
   tt.same([half.status, half.body.details?.[0]?.field], [400, 'from']);
   tt.equal((await d.req('GET', `/api/stats?${Q}`, await d.cookie('L1'))).status, 403, 'lawyers do not see the centre\'s statistics');
 });
+
+t.test('calls written by the real applier, event by event (twice), land in the rollup once', async (tt) => {
+  const { applyEventBatch } = await import('../ivr/records/store.js');
+  const at = (s: string) => cst(`2026-11-20T${s}`).toISOString();
+  const ev = (seq: number, body: Record<string, unknown>, time: string) => ({ id: `${Date.parse(at(time))}-${seq}`, event: { callId: 'ap1', seq, at: at(time), ...body } });
+  const events = [
+    ev(1, { type: 'arrived', callerNumber: '13900000077', calledNumber: '12348', flowName: '12348', flowRevision: 1 }, '10:00:00'),
+    ev(2, { type: 'queued', serviceLine: 'complaint', legalTopic: 'consumer', priority: 1 }, '10:00:20'),
+    ev(3, { type: 'answered', agent: 'L1' }, '10:00:31'),
+    ev(4, { type: 'survey_rated', rating: 3 }, '10:04:00'),
+    ev(5, { type: 'ended', reason: 'completed' }, '10:04:10'),
+  ] as Parameters<typeof applyEventBatch>[1];
+  for (const e of events) await applyEventBatch(d.orm, [e], { gapWaitMs: 0 });
+  await applyEventBatch(d.orm, events, { gapWaitMs: 0 });
+  const s = (await d.req('GET', '/api/stats?from=2026-11-20&to=2026-11-20', cookie)).body;
+  tt.same([s.total.offered, s.total.answered, s.total.answered15s, s.total.greenOffered, s.total.ratings.dissatisfied], [1, 1, 1, 1, 1]);
+  close(tt, s.total.asaSec, 11, 'waited 11 s from queueing');
+  close(tt, s.total.ahtSec, 219, 'talked from 10:00:31 to 10:04:10');
+  tt.equal(s.byLine[0].line, 'complaint');
+});

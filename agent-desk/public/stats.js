@@ -33,7 +33,7 @@ const callCells = (f) => [f.offered, f.answered, f.abandoned, f.abandoned15s, pc
 function chart(id, option) {
   if (!window.echarts) return;
   charts[id] ??= window.echarts.init($(id));
-  charts[id].setOption(option, true);
+  charts[id].setOption({ animation: false, ...option }, true);
 }
 
 function draw(s, q) {
@@ -87,12 +87,31 @@ function draw(s, q) {
   }));
 }
 
+const DISPOSITIONS = { resolved: '已解答', follow_up: '需后续办理', transferred: '已转办', referred: '已转介' };
+const day = (iso) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+function drawInsight(repeat, vulnerable, lawyers) {
+  table('t-repeat', ['来电号码', '期内来电', '7日内重复', '首次', '最近', '服务类别', '法律问题', '绿色通道', '事项'],
+    repeat.map((r) => [r.number, r.calls, r.repeats, day(r.firstAt), day(r.lastAt), r.lines.join('、'), r.topics.join('、'), r.vulnerable || '',
+      r.matters.map((m) => `${day(m.at)} ${m.matter}（${DISPOSITIONS[m.disposition] || m.disposition}${m.riskFlag ? '，舆情' : ''}）`).join('；')]));
+  table('t-vulnerable', ['来电号码', '类别', '来电', '接通', '15秒内接通', '放弃', '平均等待(秒)', '最长等待(秒)', '最近来电'],
+    vulnerable.map((v) => [v.number, v.reason, v.calls, v.answered, v.answered15s, v.abandoned, v.avgWaitSec ?? '—', v.maxWaitSec ?? '—', v.lastAt ? day(v.lastAt) : '—']));
+  table('t-lawyers', ['工号', '姓名', '接听', '日均接听', '通话(小时)', '参评', '不满意', '满意率', '现星级', '建议星级'],
+    lawyers.map((l) => [l.staffNo, l.name, l.answered, l.callsPerDay, l.talkHours, l.rated, l.ratings.dissatisfied, pct(l.satisfactionRate),
+      l.currentStars ?? '—', l.suggestedStars ?? '评价不足']));
+}
+
 async function load(ev) {
   if (ev) ev.preventDefault();
   $('st-error').textContent = '';
   const q = new URLSearchParams(new FormData($('st-form'))).toString();
   window.history.replaceState(null, '', `?${q}`);
-  try { draw(await api(`/api/stats?${q}`), q); } catch (err) { $('st-error').textContent = `查询失败：${err.message}`; }
+  try {
+    const [s, repeat, vulnerable, lawyers] = await Promise.all([api(`/api/stats?${q}`), api(`/api/insight/repeat-callers?${q}&withinDays=7`),
+      api(`/api/insight/vulnerable?${q}`), api(`/api/insight/lawyers?${q}`)]);
+    draw(s, q);
+    drawInsight(repeat, vulnerable, lawyers);
+  } catch (err) { $('st-error').textContent = `查询失败：${err.message}`; }
 }
 
 (function init() {
