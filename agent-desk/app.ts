@@ -35,10 +35,7 @@ import { recordingRoutes, type RecordingDeps } from './routes/recordings.js';
 import { KeyRing } from '../recordings-store/crypto.js';
 import { blobStoreFromConfig } from '../recordings-store/setup.js';
 import { staffRoutes } from './routes/staff.js';
-import { insightRoutes } from './routes/insight.js';
-import { reportRoutes } from './routes/reports.js';
-import { statsRoutes } from './routes/stats.js';
-import { wallboardRoutes } from './routes/wallboard.js';
+import { statisticsRoutes } from './routes/statistics.js';
 import { wsRoutes } from './routes/ws.js';
 import { DEFAULT_SESSION_OPTIONS, SESSION_COOKIE, SessionStore, type SessionOptions } from './sessions.js';
 
@@ -164,10 +161,7 @@ export function buildDesk(services: DeskServices, opts: DeskOptions = {}): DeskA
     downloadRoles: opts.recordings?.downloadRoles ?? config.recordings.downloadRoles,
     publish: (channel, message) => redis.publish(channel, message),
   } });
-  void app.register(statsRoutes, deps);
-  void app.register(reportRoutes, deps);
-  void app.register(insightRoutes, deps);
-  void app.register(wallboardRoutes, { ...deps, sessionCheckMs: opts.sessionCheckMs ?? 30_000 });
+  void app.register(statisticsRoutes, { ...deps, sessionCheckMs: opts.sessionCheckMs ?? 30_000 });
   void app.register(wsRoutes, { ...deps, sessionCheckMs: opts.sessionCheckMs ?? 30_000 });
   void app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: 'index.html', wildcard: false });
 
