@@ -36,6 +36,7 @@ import { recordingRoutes, type RecordingDeps } from './routes/recordings.js';
 import { KeyRing } from '../recordings-store/crypto.js';
 import { blobStoreFromConfig } from '../recordings-store/setup.js';
 import { staffRoutes } from './routes/staff.js';
+import { statisticsRoutes } from './routes/statistics.js';
 import { wsRoutes } from './routes/ws.js';
 import { DEFAULT_SESSION_OPTIONS, SESSION_COOKIE, SessionStore, type SessionOptions } from './sessions.js';
 
@@ -162,6 +163,7 @@ export function buildDesk(services: DeskServices, opts: DeskOptions = {}): DeskA
     publish: (channel, message) => redis.publish(channel, message),
   } });
   void app.register(qaRoutes, deps);
+  void app.register(statisticsRoutes, { ...deps, sessionCheckMs: opts.sessionCheckMs ?? 30_000 });
   void app.register(wsRoutes, { ...deps, sessionCheckMs: opts.sessionCheckMs ?? 30_000 });
   void app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: 'index.html', wildcard: false });
 

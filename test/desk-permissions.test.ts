@@ -176,6 +176,17 @@ const MATRIX: Record<string, Row> = {
   'GET /api/qa/scores': { request: async () => ({ url: '/api/qa/scores' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
   'GET /api/qa/assignments': { request: async () => ({ url: '/api/qa/assignments' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   'GET /api/qa/summary': { request: async () => ({ url: '/api/qa/summary' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  // Statistics, wallboard and reports (issue 7): supervisors only.
+  'GET /api/stats': { request: async () => ({ url: '/api/stats?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/stats/export.csv': { request: async () => ({ url: '/api/stats/export.csv?from=2026-11-01&to=2026-11-30&by=line' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/stats/export.xlsx': { request: async () => ({ url: '/api/stats/export.xlsx?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/reports/period': { request: async () => ({ url: '/api/reports/period?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/reports/period.docx': { request: async () => ({ url: '/api/reports/period.docx?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/insight/repeat-callers': { request: async () => ({ url: '/api/insight/repeat-callers?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/insight/vulnerable': { request: async () => ({ url: '/api/insight/vulnerable?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/insight/lawyers': { request: async () => ({ url: '/api/insight/lawyers?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/wallboard': { request: async () => ({ url: '/api/wallboard' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
+  'GET /api/wallboard/ws': { request: async () => ({ url: '/api/wallboard/ws' }), expect: { anonymous: 401, agent: 403, supervisor: 101, admin: 403 } },
   // 101: the upgrade succeeded.
   'GET /ws': { request: async () => ({ url: '/ws' }), expect: { anonymous: 401, agent: 101, supervisor: 101, admin: 403 } },
 };
@@ -224,9 +235,11 @@ t.before(async () => {
 });
 t.teardown(async () => { await d.close(); rmSync(storeDir, { recursive: true, force: true }); });
 
-async function wsStatus(cookie?: string): Promise<number> {
+const isWs = (url: string) => url === '/ws' || url.endsWith('/ws');
+
+async function wsStatus(url: string, cookie?: string): Promise<number> {
   try {
-    const ws = await d.app.injectWS('/ws', cookie ? { headers: { cookie } } : {});
+    const ws = await d.app.injectWS(url, cookie ? { headers: { cookie } } : {});
     ws.terminate();
     return 101;
   } catch (e) {
@@ -245,7 +258,7 @@ t.test('every route documents its answers: a success schema (but the websocket) 
   for (const r of d.app.deskRoutes) {
     const route = `${r.method} ${r.url}`;
     t.ok(r.responses.includes('4xx') && r.responses.includes('5xx'), `${route}: error schemas`);
-    if (r.url !== '/ws') t.ok(r.responses.some((s) => /^2\d\d$/.test(s)), `${route}: success schema`);
+    if (!isWs(r.url)) t.ok(r.responses.some((s) => /^2\d\d$/.test(s)), `${route}: success schema`);
   }
 });
 
@@ -255,7 +268,7 @@ t.test('each role gets the status the matrix says, on each route', async (t) => 
     for (const who of WHO) {
       const cookie = who === 'anonymous' ? undefined : await d.cookie(ACCOUNT[who]);
       const { url, body } = await row.request(who);
-      const status = url === '/ws' ? await wsStatus(cookie) : (await d.req(method, url, cookie, body)).status;
+      const status = isWs(url) ? await wsStatus(url, cookie) : (await d.req(method, url, cookie, body)).status;
       t.equal(status, row.expect[who], `${route} as ${who}`);
     }
   }
