@@ -46,7 +46,7 @@ t.test('the day in total', async (tt) => {
   close(tt, s.satisfactionRate, 2 / 3, 'satisfaction = (satisfied + basically) / rated');
   tt.ok(r.body.definitions.length > 20 && r.body.definitions.every((x: { definition: string }) => x.definition.length > 5), 'every figure has its definition');
   const norm = (k: string) => r.body.norms.find((n: { key: string }) => n.key === k);
-  tt.same([norm('connectionRate').met, norm('satisfactionRate').met, norm('dissatisfiedFollowUpRate').met, norm('qaSampleRate').value], [false, false, true, null]);
+  tt.same([norm('connectionRate').met, norm('satisfactionRate').met, norm('dissatisfiedFollowUpRate').met, norm('qaSampleRate').value], [false, false, true, 0], 'QA: nothing scored that day');
 });
 
 t.test('per line, hour, day and lawyer', async (tt) => {
@@ -79,16 +79,21 @@ t.test('callbacks, QA, risk', async (tt) => {
   let s = (await d.req('GET', `/api/stats?${Q}`, cookie)).body;
   tt.same([s.callbacks.created, s.callbacks.completed, s.callbacks.completedInTime], [3, 2, 1], 'c3 was called back after its deadline');
   tt.same([s.callbacks.dissatisfiedCreated, s.callbacks.dissatisfiedCompleted, s.callbacks.dissatisfiedFollowUpRate], [1, 1, 1]);
-  tt.same(s.qa, { available: false, sampled: 0, sampleRate: null, avgScore: null }, 'no qa_score table yet: 无数据');
+  tt.same(s.qa, { available: true, sampled: 0, sampleRate: 0, avgScore: null }, 'nothing scored yet');
+  const conn = d.orm.em.fork().getConnection();
+  // A database without QA (the table away): 无数据, not an error.
+  await conn.execute('alter table qa_score rename to qa_score_away');
+  s = (await d.req('GET', `/api/stats?${Q}`, cookie)).body;
+  tt.same(s.qa, { available: false, sampled: 0, sampleRate: null, avgScore: null }, 'no qa_score table: 无数据');
   tt.equal(s.risk.count, 2);
   tt.same(s.risk.groups, [{ topic: 'labour', place: '区号 0551', count: 1 }, { topic: 'labour', place: '手机来电', count: 1 }]);
-  const conn = d.orm.em.fork().getConnection();
   await conn.execute('create table qa_score (call_id text, staff_no text, total numeric, scored_at timestamptz, sampled boolean)');
   await conn.execute(`insert into qa_score values ('c1', 'L1', 90, ?, true), ('c2', 'L2', 70, ?, false), ('c12', 'L1', 50, ?, true)`,
     [cst('2026-11-10T18:00:00'), cst('2026-11-10T18:00:00'), cst('2026-11-09T18:00:00')]);
   s = (await d.req('GET', `/api/stats?${Q}`, cookie)).body;
   tt.same(s.qa, { available: true, sampled: 1, sampleRate: 1 / 5, avgScore: 90 });
   await conn.execute('drop table qa_score');
+  await conn.execute('alter table qa_score_away rename to qa_score');
 });
 
 t.test('the rollup follows rewrites, reverts and deletes, and a rebuild agrees', async (tt) => {
