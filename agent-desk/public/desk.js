@@ -28,6 +28,7 @@ async function showDesk() {
   const isSupervisor = me.role === 'supervisor';
   $('search-title').textContent = isSupervisor ? '工单查询（全部）' : '我的工单';
   $('export').hidden = !isSupervisor;
+  $('supervisor-links').hidden = !isSupervisor;
   if (me.role === 'admin') return;
   connect();
   const handling = await api('GET', '/api/handling');
