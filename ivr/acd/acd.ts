@@ -18,6 +18,7 @@ import { DeskEvents } from './desk-events.js';
 import { runOffer, type OfferContext, type OfferResult } from './offer.js';
 import type { Presence } from './presence.js';
 import { routingPass } from './pass.js';
+import { SerialPasses } from './serial.js';
 import { preferencesFor } from './preferences.js';
 import { queueOrder } from './selection.js';
 import { SharedQueue } from './shared-queue.js';
@@ -82,8 +83,10 @@ export class RoutingAcd implements Acd {
   private seq = 0;
   /** Tells this process's claims from another controller's (see OfferedCall.token). */
   private readonly instance = randomBytes(4).toString('hex');
-  private pumping = false;
-  private again = false;
+  private readonly passes = new SerialPasses(() => this.pass(), {
+    stopped: () => this.stopped,
+    failed: (err) => this.o.log.warn({ err: err.message }, 'routing pass failed; the next tick retries'),
+  });
   private tick?: TimerHandle;
   private unsubscribe?: () => Promise<void>;
   private unlisten?: () => Promise<void>;
@@ -333,21 +336,8 @@ export class RoutingAcd implements Acd {
     this.pump();
   }
 
-  /** One routing pass at a time; a request during a pass runs another after it. */
-  pump(): void {
-    if (this.stopped) return;
-    if (this.pumping) { this.again = true; return; }
-    this.pumping = true;
-    void (async () => {
-      try {
-        do { this.again = false; await this.pass(); } while (this.again && !this.stopped);
-      } catch (err) {
-        this.o.log.warn({ err: (err as Error).message }, 'routing pass failed; the next tick retries');
-      } finally {
-        this.pumping = false;
-      }
-    })();
-  }
+  /** A routing pass soon (one at a time; see serial.ts). */
+  pump(): void { this.passes.request(); }
 
   private async pass(): Promise<void> {
     const staffed = await routingPass({

@@ -10,6 +10,7 @@ import type { TimerHandle, Timers } from '../../flows/timers.js';
 import { AcdAri, type AriBinding } from '../acd/ari-ops.js';
 import { DeskEvents } from '../acd/desk-events.js';
 import { routingPass } from '../acd/pass.js';
+import { SerialPasses } from '../acd/serial.js';
 import type { Presence } from '../acd/presence.js';
 import { SharedQueue } from '../acd/shared-queue.js';
 import type { AgentDirectory } from '../acd/types.js';
@@ -46,8 +47,10 @@ export class CallbackDialler {
   private readonly entries = new Map<string, Waiting>();
   private readonly instance = `cb${randomBytes(4).toString('hex')}`;
   private readonly shared: SharedQueue;
-  private pumping = false;
-  private again = false;
+  private readonly passes = new SerialPasses(() => this.pass(), {
+    stopped: () => this.stopped,
+    failed: (err) => this.o.log.warn({ err: err.message }, 'callback routing pass failed; the next tick retries'),
+  });
   private tick?: TimerHandle;
   private unsubscribe?: () => Promise<void>;
   private stopped = false;
@@ -132,25 +135,13 @@ export class CallbackDialler {
     });
   }
 
-  pump(): void {
-    if (this.stopped) return;
-    if (this.pumping) { this.again = true; return; }
-    this.pumping = true;
-    void (async () => {
-      try {
-        do {
-          this.again = false;
-          await routingPass({
-            directory: this.o.directory, presence: this.o.presence, shared: this.shared, log: this.o.log, now: () => this.o.timers.now(),
-            offer: (e, agent) => { void this.offer(e, agent); },
-          }, this.entries.values());
-        } while (this.again && !this.stopped);
-      } catch (err) {
-        this.o.log.warn({ err: (err as Error).message }, 'callback routing pass failed; the next tick retries');
-      } finally {
-        this.pumping = false;
-      }
-    })();
+  pump(): void { this.passes.request(); }
+
+  private async pass(): Promise<void> {
+    await routingPass({
+      directory: this.o.directory, presence: this.o.presence, shared: this.shared, log: this.o.log, now: () => this.o.timers.now(),
+      offer: (e, agent) => { void this.offer(e, agent); },
+    }, this.entries.values());
   }
 
   private async offer(e: Waiting, agent: Parameters<typeof connectCallback>[2]): Promise<void> {

@@ -9,9 +9,9 @@
 // A worker that dies mid-job: BullMQ hands the job to another worker once its lock runs out, and the claim's lease
 // (renewed while the job runs) runs out too, so the same attempt is claimed again — nothing lost, nothing doubled.
 import { randomBytes } from 'node:crypto';
-import { Queue, Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Redis } from 'ioredis';
+import { JobQueue } from '../../lib/jobs.js';
 import type { Logger } from 'pino';
 import type { WorkingCalendar } from '../../lib/calendar/index.js';
 import { answeredSince, attemptEnded, attemptStarted, claimAttempt, closeAsResolved, releaseClaim, renewLease, type ClaimedCallback } from '../../lib/callbacks/attempts.js';
@@ -40,13 +40,9 @@ export interface CallbackJobsOptions {
 
 export type AttemptReport = 'skipped' | 'closed' | 'released' | 'completed' | 'failed' | 'retry' | 'lawyer-busy';
 
-export class CallbackJobs {
-  readonly queueName: string;
-  readonly queue: Queue;
+export class CallbackJobs extends JobQueue {
   readonly times: CallbackTimes;
   readonly policy: CallbackPolicy;
-  private worker?: Worker;
-  private readonly conns: Redis[] = [];
   private readonly now: () => Date;
   /** Holds this process's claims (callback.lease_by). */
   readonly id = `w${randomBytes(4).toString('hex')}`;
@@ -54,28 +50,18 @@ export class CallbackJobs {
   private readonly stopping = new AbortController();
 
   constructor(private readonly o: CallbackJobsOptions) {
-    this.queueName = `${o.prefix}-callbacks`;
+    super(o, 'callbacks');
     this.now = o.now ?? (() => new Date());
     this.policy = { ...DEFAULT_POLICY, ...o.policy };
     this.times = new CallbackTimes(o.calendar, this.policy);
-    this.queue = new Queue(this.queueName, { connection: this.conn() });
-  }
-
-  private conn(): Redis {
-    const c = new Redis(this.o.redisUrl, { maxRetriesPerRequest: null });
-    c.on('error', (err) => this.o.log.warn({ err: err.message }, 'callback jobs: redis unavailable'));
-    this.conns.push(c);
-    return c;
   }
 
   async start(opts: { worker?: boolean } = {}): Promise<void> {
     if (opts.worker !== false) {
-      this.worker = new Worker(this.queueName, (job) => this.run(job), {
-        connection: this.conn(), concurrency: this.o.concurrency ?? 50,
+      this.startWorker(this.o.concurrency ?? 50, {
         ...(this.o.lockDurationMs ? { lockDuration: this.o.lockDurationMs } : {}),
         ...(this.o.stalledIntervalMs ? { stalledInterval: this.o.stalledIntervalMs } : {}),
       });
-      this.worker.on('failed', (job, err) => this.o.log.error({ err: err.message, job: job?.id }, 'callback job failed'));
     }
     const every = this.o.sweepEveryMs ?? 5000;
     await this.queue.upsertJobScheduler('sweep', { every }, { name: 'sweep' });
@@ -87,15 +73,13 @@ export class CallbackJobs {
     this.watchdog.unref();
   }
 
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     clearInterval(this.watchdog);
     this.stopping.abort();
-    await this.worker?.close();
-    await this.queue.close();
-    for (const c of this.conns) c.disconnect();
+    await super.stop();
   }
 
-  private async run(job: Job): Promise<unknown> {
+  protected async run(job: Job): Promise<unknown> {
     switch (job.name) {
       case 'sweep': return this.sweep();
       case 'attempt': return this.attempt(String(job.data.id), Number(job.data.attempt));

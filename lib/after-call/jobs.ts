@@ -5,8 +5,8 @@
 // - reminder: the call the working day before an appointment, inside opening hours, outcome on the appointment;
 // - ticket-callback: the reply call to a complainant (TicketCallbacks), outcome on the ticket.
 // Job ids come from the appointment / ticket, so a sweep run twice (or by two processes) queues each call once.
-import { Queue, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job } from 'bullmq';
+import { JobQueue } from '../jobs.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { beijingTime, civilDate, type WorkingCalendar } from '../calendar/index.js';
@@ -38,39 +38,20 @@ export interface SweepReport { reminders: string[]; overdueApplications: string[
 const outcomes = () => counter('hotline_after_call_calls_total', 'Reminder and ticket-callback calls placed (see logs for the outcome)');
 const alerts = () => counter('hotline_after_call_overdue_total', 'Legal-aid steps and tickets found past their deadline');
 
-export class AfterCallJobs implements TicketCallbacks {
-  readonly queueName: string;
-  readonly queue: Queue;
-  private worker?: Worker;
-  private readonly conns: Redis[] = [];
+export class AfterCallJobs extends JobQueue implements TicketCallbacks {
   private readonly now: () => Date;
 
   constructor(private readonly o: AfterCallJobsOptions) {
-    this.queueName = `${o.prefix}-after-call`;
+    super(o, 'after-call');
     this.now = o.now ?? (() => new Date());
-    this.queue = new Queue(this.queueName, { connection: this.conn() });
-  }
-
-  private conn(): Redis {
-    const c = new Redis(this.o.redisUrl, { maxRetriesPerRequest: null });
-    c.on('error', (err) => this.o.log.warn({ err: err.message }, 'after-call jobs: redis unavailable'));
-    this.conns.push(c);
-    return c;
   }
 
   async start(): Promise<void> {
-    this.worker = new Worker(this.queueName, (job) => this.run(job), { connection: this.conn(), concurrency: 4 });
-    this.worker.on('failed', (job, err) => this.o.log.error({ err: err.message, job: job?.id }, 'after-call job failed'));
+    this.startWorker(4);
     await this.queue.upsertJobScheduler('sweep', { every: this.o.sweepEveryMs ?? 60_000 }, { name: 'sweep' });
   }
 
-  async stop(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close();
-    for (const c of this.conns) c.disconnect();
-  }
-
-  private async run(job: Job): Promise<unknown> {
+  protected async run(job: Job): Promise<unknown> {
     switch (job.name) {
       case 'sweep': return this.sweep();
       case 'reminder': return this.remind(String(job.data.appointmentId));

@@ -4,8 +4,8 @@
 // draw is queued once a day however many ticks, processes or restarts there are. The two windows before it are
 // queued too: after a day with the worker down, the missed sample is drawn late rather than never. The draw itself
 // is idempotent as well (lib/qa/sample.ts), so a job that did run is harmless to run again.
-import { Queue, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job } from 'bullmq';
+import { JobQueue } from '../jobs.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { beijingTime, civilDate, type CivilDate, type WorkingCalendar } from '../calendar/index.js';
@@ -33,40 +33,21 @@ export interface QaJobsOptions {
 
 const DAY_MS = 86_400_000;
 
-export class QaJobs {
-  readonly queueName: string;
-  readonly queue: Queue;
-  private worker?: Worker;
-  private readonly conns: Redis[] = [];
+export class QaJobs extends JobQueue {
   private readonly now: () => Date;
 
   constructor(private readonly o: QaJobsOptions) {
-    this.queueName = `${o.prefix}-qa`;
+    super(o, 'qa');
     this.now = o.now ?? (() => new Date());
-    this.queue = new Queue(this.queueName, { connection: this.conn() });
-  }
-
-  private conn(): Redis {
-    const c = new Redis(this.o.redisUrl, { maxRetriesPerRequest: null });
-    c.on('error', (err) => this.o.log.warn({ err: err.message }, 'qa jobs: redis unavailable'));
-    this.conns.push(c);
-    return c;
   }
 
   async start(): Promise<void> {
-    this.worker = new Worker(this.queueName, (job) => this.run(job), { connection: this.conn(), concurrency: 1 });
-    this.worker.on('failed', (job, err) => this.o.log.error({ err: err.message, job: job?.id }, 'qa job failed; will retry'));
+    this.startWorker(1);
     const every = this.o.tickEveryMs ?? 15 * 60_000;
     if (every > 0) await this.queue.upsertJobScheduler('qa-tick', { every }, { name: 'tick', opts: { removeOnComplete: true, removeOnFail: 100 } });
   }
 
-  async stop(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close();
-    for (const c of this.conns) c.disconnect();
-  }
-
-  private async run(job: Job): Promise<unknown> {
+  protected async run(job: Job): Promise<unknown> {
     switch (job.name) {
       case 'tick': return this.tick();
       case 'sample': return this.sample(String(job.data.date));
