@@ -15,6 +15,7 @@ import { createStaff } from '../agent-desk/staff.js';
 import { bridged, consult, legOwner, phone, startAcdHotline, type AcdHotline } from './helpers/acd.js';
 import { PASSWORD } from './helpers/desk.js';
 import { REDIS_URL } from './helpers/hotline.js';
+import { until } from './helpers/sim.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -62,6 +63,18 @@ t.test('transfer from the page, one work order across two lawyers, wrap-up count
   t.equal(legOwner((await bridged(a.h, id))[0]), '101');
   await p101.waitForFunction(() => document.getElementById('pop-state')?.textContent === '通话中');
   await p101.waitForFunction(() => /^通话 \d\d:\d\d$/.test(document.getElementById('pop-timer')?.textContent ?? ''));
+  // The caller reads out an ID number: the lawyer pauses the recording from the page, then resumes it.
+  const commands: string[] = [];
+  const sub = a.h.redis.duplicate();
+  sub.on('message', (_c: string, m: string) => commands.push(m));
+  await sub.subscribe(`${a.h.prefix}:acd:commands`);
+  t.teardown(() => sub.disconnect());
+  await p101.click('#recording-pause');
+  await p101.waitForFunction(() => document.getElementById('recording-state')?.textContent === '录音已暂停（保留静音）');
+  await p101.click('#recording-resume');
+  await p101.waitForFunction(() => document.getElementById('recording-state')?.textContent === '录音中');
+  await until(() => commands.length === 2, 'both commands reached the controllers\' channel');
+  t.match(commands.map((c) => JSON.parse(c)), [{ type: 'recording', action: 'pause', callId: id, staffNo: '101' }, { type: 'recording', action: 'resume', callId: id }]);
   await p101.fill('#wo-form textarea[name=matter]', '工伤后公司不签劳动合同，想申请法律援助');
   await p101.selectOption('#wo-form select[name=disposition]', 'follow_up');
   await p101.click('#wo-form button[type=submit]');

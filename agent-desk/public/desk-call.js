@@ -27,6 +27,9 @@ export function showCall(ev, history) {
     current = { callId: ev.callId, callerNumber: ev.callerNumber, offeredAt: Date.now(), state: ev.type };
     $('transfer-result').textContent = '';
     $('profile-result').textContent = '';
+    $('recording-state').textContent = '';
+    $('recording-pause').hidden = false;
+    $('recording-resume').hidden = true;
   }
   current.state = ev.type;
   if (ev.callerNumber) { current.callerNumber = ev.callerNumber; $('pop-number').textContent = ev.callerNumber; }
@@ -122,6 +125,17 @@ async function saveProfile(ev) {
   else showFieldErrors(form, r.data.details);
 }
 
+/** Pause the recording while the caller reads out an ID or bank number; it is muted, so the timeline stays true. */
+async function recording(action) {
+  if (!current) return;
+  const r = await api('POST', `/api/calls/${encodeURIComponent(current.callId)}/recording/${action}`);
+  if (!r.ok) return say($('recording-state'), false, `操作未成功：${failure(r)}`);
+  const paused = action === 'pause';
+  $('recording-pause').hidden = paused;
+  $('recording-resume').hidden = !paused;
+  say($('recording-state'), !paused, paused ? '录音已暂停（保留静音）' : '录音中');
+}
+
 /** Wrap-up: how long until the desk puts the lawyer back to ready by itself. */
 let wrapTimer = null;
 export function showWrapUp(p) {
@@ -139,4 +153,6 @@ export function installCallPanel() {
   $('transfer-form').addEventListener('submit', transfer);
   $('transfer-form').addEventListener('focusin', () => { void loadTransferTargets(); });
   $('profile-form').addEventListener('submit', saveProfile);
+  $('recording-pause').addEventListener('click', () => recording('pause'));
+  $('recording-resume').addEventListener('click', () => recording('resume'));
 }
