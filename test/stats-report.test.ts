@@ -1,5 +1,5 @@
 // The monthly report for a month of simulated traffic (bench/stats-traffic.ts, October for the trends): rendered in
-// Chromium it reads as a report (title, the eight sections, tables that fit the page), its figures are the ones
+// Chromium it reads as a report (title, the nine sections, tables that fit the page), its figures are the ones
 // /api/stats gives, and the Word download holds the same sentences.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -48,7 +48,7 @@ t.test('the report page in Chromium: readable, and the statistics page\'s number
   t.equal(res?.status(), 200);
   t.equal(await page.textContent('h1'), '2026年11月 12348 公共法律服务热线运行情况月报');
   const headings = await page.$$eval('h2', (hs) => hs.map((h) => h.textContent));
-  t.same(headings, ['一、总体情况', '二、主要指标对照标准', '三、各服务类别受理情况', '四、法律问题类别', '五、回拨与不满意来电回访', '六、服务质量检查', '七、舆情分析', '八、律师工作量与评价', '附：指标口径']);
+  t.same(headings, ['一、总体情况', '二、主要指标对照标准', '三、各服务类别受理情况', '四、法律问题类别', '五、回拨与不满意来电回访', '六、服务质量检查', '七、舆情分析', '八、律师工作量与评价', '九、办事预约、法律援助与投诉监督办理', '附：指标口径']);
   const cssApplied = await page.$eval('table', (el) => getComputedStyle(el).borderCollapse);
   t.equal(cssApplied, 'collapse', 'the report style sheet loaded');
   t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing runs off the page sideways');

@@ -78,6 +78,12 @@ function draw(s, q) {
   table('t-hour', ['时段', ...CALL_HEAD], s.byHour.filter((h) => h.offered > 0).map((h) => [`${h.hour}:00-${h.hour + 1}:00`, ...callCells(h)]));
   table('t-callbacks', ['类型', '创建', '完成', '按期完成'], [...s.callbacks.byKind.map((k) => [KINDS[k.kind] || k.kind, k.created, k.completed, k.completedInTime]),
     ['合计', s.callbacks.created, s.callbacks.completed, s.callbacks.completedInTime]]);
+  const ac = s.afterCall;
+  table('t-after-call', ['事项', '数量', '完成/到场', '按期/履约', '比例'], [
+    ['办事预约（到场 ÷ 到场与爽约）', ac.appointments.booked, ac.appointments.kept, `爽约 ${ac.appointments.noShow}`, pct(ac.appointments.keptRate)],
+    ['法律援助申请（7个工作日内决定）', ac.applications.received, ac.applications.decided, ac.applications.decidedOnTime, pct(ac.applications.onTimeRate)],
+    ['投诉建议与政务监督（按期办结）', ac.tickets.created, ac.tickets.closed, ac.tickets.closedOnTime, pct(ac.tickets.onTimeRate)],
+  ]);
   $('st-qa').textContent = s.qa.available ? `抽检 ${s.qa.sampled} 通，质检率 ${pct(s.qa.sampleRate)}，平均分 ${s.qa.avgScore == null ? '—' : s.qa.avgScore.toFixed(1)}` : '无数据（质检评分尚未接入）';
   table('t-risk', ['法律问题类别', '地点', '件数'], s.risk.groups.map((g) => [g.topic, g.place, g.count]));
   $('st-defs').replaceChildren(...s.definitions.flatMap((d) => {

@@ -32,6 +32,9 @@ export const FIGURES: FigureDef[] = [
   def('dissatisfiedFollowUpRate', '不满意回访率', '%', '统计期内创建的“不满意回访”任务中已完成的比例（目标 100%）。'),
   def('qaSampleRate', '质检率', '%', '统计期内被抽检评分的电话（qa_score.sampled）÷ 接通量（目标 ≥ 5%）。无质检数据时显示“无数据”。'),
   def('qaAvgScore', '质检平均分', '分', '统计期内被抽检电话的平均总分。'),
+  def('appointmentsKeptRate', '预约履约率', '%', '统计期内预约时间已到、已登记到场或爽约的预约中到场的比例（到场 ÷（到场 + 爽约））；按预约时间计。'),
+  def('applicationsOnTimeRate', '法律援助按期审批率', '%', '统计期内受理、已作出决定的法律援助申请中在7个工作日期限（decision_due）内决定的比例。'),
+  def('ticketsOnTimeRate', '投诉/监督按期办结率', '%', '统计期内登记、已办结的投诉建议和政务监督工单中在期限（工作日）内办结的比例。'),
   def('riskFlagged', '舆情风险事项', '次', '统计期内登记、标记为舆情风险（可能引发群体性事件或集体上访）的工单。'),
 ];
 

@@ -2,6 +2,7 @@
 // callback, work-order and QA tables. The page, the CSV / Excel exports and the monthly report all call
 // periodStats(), so a figure is the same number wherever it appears. Definitions: stats/definitions.ts.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { afterCallSection, type AfterCallFigures } from './after-call.js';
 import { LINE_NAMES } from './definitions.js';
 
 export interface Period { from: Date; to: Date }
@@ -40,6 +41,7 @@ export interface PeriodStats {
   callbacks: Callbacks;
   qa: Qa;
   risk: Risk;
+  afterCall: AfterCallFigures;
 }
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
@@ -163,7 +165,9 @@ async function riskSection(em: EntityManager, p: Period): Promise<Risk> {
 }
 
 export async function periodStats(em: EntityManager, p: Period): Promise<PeriodStats> {
-  const [calls, byAgent, callbacks, risk] = await Promise.all([callSections(em, p), agentSection(em, p), callbackSection(em, p), riskSection(em, p)]);
+  const [calls, byAgent, callbacks, risk, afterCall] = await Promise.all([
+    callSections(em, p), agentSection(em, p), callbackSection(em, p), riskSection(em, p), afterCallSection(em, p),
+  ]);
   const qa = await qaSection(em, p, calls.total.answered);
-  return { period: { from: p.from.toISOString(), to: p.to.toISOString() }, ...calls, byAgent, callbacks, qa, risk };
+  return { period: { from: p.from.toISOString(), to: p.to.toISOString() }, ...calls, byAgent, callbacks, qa, risk, afterCall };
 }

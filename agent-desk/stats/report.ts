@@ -119,6 +119,11 @@ export function reportBlocks(m: ReportModel): Block[] {
   b.push({ kind: 'h', text: '八、律师工作量与评价' });
   b.push({ kind: 'table', head: ['工号', '姓名', '接听', '平均应答', '平均通话', '平均话后整理', '参评', '不满意', '满意率'],
     rows: c.byAgent.map((a) => [a.staffNo, a.name, String(a.answered), sec(a.asaSec), sec(a.ahtSec), sec(a.avgWrapUpSec), String(a.rated), String(a.ratings.dissatisfied), pct(a.satisfactionRate)]) });
+  b.push({ kind: 'h', text: '九、办事预约、法律援助与投诉监督办理' });
+  const ac = c.afterCall;
+  b.push({ kind: 'p', text: `本期预约 ${ac.appointments.booked} 件，到场 ${ac.appointments.kept} 件、爽约 ${ac.appointments.noShow} 件，履约率 ${pct(ac.appointments.keptRate)}；`
+    + `受理法律援助申请 ${ac.applications.received} 件，已作出决定 ${ac.applications.decided} 件，其中按期（7个工作日内）${ac.applications.decidedOnTime} 件，按期率 ${pct(ac.applications.onTimeRate)}；`
+    + `登记投诉建议和政务监督 ${ac.tickets.created} 件，已办结 ${ac.tickets.closed} 件，其中按期办结 ${ac.tickets.closedOnTime} 件，按期办结率 ${pct(ac.tickets.onTimeRate)}。` });
   b.push({ kind: 'h', text: '附：指标口径' });
   b.push({ kind: 'table', head: ['指标', '口径'], rows: FIGURES.map((f) => [f.label, f.definition]) });
   return b;

@@ -40,6 +40,11 @@ export const StatsView = Type.Object({
   }),
   qa: Type.Object({ available: Type.Boolean(), sampled: N, sampleRate: Rate, avgScore: Rate }),
   risk: Type.Object({ count: N, groups: Type.Array(Type.Object({ topic: Type.String(), place: Type.String(), count: N })) }),
+  afterCall: Type.Object({
+    appointments: Type.Object({ booked: N, kept: N, noShow: N, keptRate: Rate }),
+    applications: Type.Object({ received: N, decided: N, decidedOnTime: N, onTimeRate: Rate }),
+    tickets: Type.Object({ created: N, closed: N, closedOnTime: N, onTimeRate: Rate }),
+  }),
   norms: Type.Array(NormView),
   definitions: Type.Array(FigureDefView),
 });
