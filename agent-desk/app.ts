@@ -175,7 +175,7 @@ export function buildDesk(services: DeskServices, opts: DeskOptions = {}): DeskA
     publish: (channel, message) => redis.publish(channel, message),
   } });
   void app.register(callbackRoutes, deps);
-  void app.register(queueBoard, { prefix, redis });
+  void app.register(queueBoard, { keyPrefix: prefix, redis });
   void app.register(wsRoutes, { ...deps, sessionCheckMs: opts.sessionCheckMs ?? 30_000 });
   void app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: 'index.html', wildcard: false });
 

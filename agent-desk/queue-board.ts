@@ -15,8 +15,9 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
 export const QUEUE_BOARD_ROLES: readonly Role[] = ['supervisor', 'admin'];
 
 export interface QueueBoardOptions {
-  /** The hotline's key prefix (queue names and the recordings queue's BullMQ prefix come from it). */
-  prefix: string;
+  /** The hotline's key prefix (queue names and the recordings queue's BullMQ prefix come from it). Not `prefix`: that
+   * option of register() is Fastify's route prefix. */
+  keyPrefix: string;
   /** The desk's command connection: the board duplicates it for BullMQ and closes its copy with the desk. */
   redis: Redis;
 }
@@ -34,7 +35,7 @@ export const queueBoard: FastifyPluginAsync<QueueBoardOptions> = async (app: Fas
   // BullMQ wants a connection that retries for ever rather than failing a command after a few tries.
   const connection = o.redis.duplicate({ maxRetriesPerRequest: null });
   connection.on('error', (err: Error) => app.log.warn({ err: err.message }, 'queue board: redis unavailable'));
-  const queues = boardQueues(o.prefix, connection);
+  const queues = boardQueues(o.keyPrefix, connection);
   const adapter = new FastifyAdapter();
   adapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({

@@ -255,3 +255,16 @@ t.test('the work order of a callback call carries the callback and its outcome',
   t.match(detail.body.callbacks, [{ id: cb.doneMine, status: 'completed', lastOutcome: 'answered', resultCallId: 'cb-call-1',
     history: [{ attempt: 1, outcome: 'answered', staffNo: 'lawyer1', callId: 'cb-call-1' }] }]);
 });
+
+t.test('bull-board for operators at /admin/queues: supervisors and admins only, the hotline\'s three queues', async (t) => {
+  t.equal((await d.req('GET', '/admin/queues')).status, 401, 'anonymous');
+  t.equal((await d.req('GET', '/admin/queues', await d.cookie('lawyer1'))).status, 403, 'a lawyer');
+  t.equal((await d.req('GET', '/admin/queues/api/queues', await d.cookie('lawyer1'))).status, 403, 'its API too');
+  const page = await d.req('GET', '/admin/queues', await d.cookie('sup'));
+  t.equal(page.status, 200);
+  t.match(page.text, '12348 队列监控');
+  await d.staff({ staffNo: 'adm', role: 'admin' });
+  const api = await d.req('GET', '/admin/queues/api/queues', await d.cookie('adm'));
+  t.equal(api.status, 200);
+  t.same(api.body.queues.map((q: { name: string }) => q.name).sort(), [`${d.prefix}-after-call`, `${d.prefix}-callbacks`, 'recordings'].sort());
+});
