@@ -60,7 +60,8 @@ export async function connectCallback(ctx: ConnectContext, cb: CallbackCall, age
     type: 'offered', staffNo, callId: cb.callId, callerNumber: cb.number, line: cb.line, topic: cb.topic ?? undefined,
     priority: cb.priority, green: cb.priority > 0, ivrPath: [{ node: `${KIND_LABEL[cb.kind] ?? '回拨'}（第${cb.attempt}次）` }], at: at(),
   });
-  const r = await ring(ctx as never, { callId: cb.callId, callerNumber: cb.number, gone: false, onGone: () => () => undefined }, agent, legId)
+  // ring() times the lawyer's phone by ringTimeoutMs; without it the timer fired at once and every ring was a no-answer.
+  const r = await ring({ ...ctx, ringTimeoutMs: ctx.lawyerRingMs } as never, { callId: cb.callId, callerNumber: cb.number, gone: false, onGone: () => () => undefined }, agent, legId)
     .catch((err: Error) => ({ kind: 'error' as const, message: err.message }));
   if (r.kind !== 'answered') {
     await ctx.ari.hangup(legId).catch(() => undefined);
