@@ -121,5 +121,19 @@ t.test('a lawyer sees the team\'s overdue voicemail callback, dials it from the 
     history: [{ attempt: 1, outcome: 'answered', staffNo: '101', callId }] }]);
   const [rec] = await a.h.sql('select tags from call_record where call_id = ?', [callId]);
   t.match(rec.tags, { direction: 'callback', callbackId: cb });
+
+  // The lawyer promises to call back (约定回拨) on the same work order: the task is theirs, on 我的回拨.
+  const day = loadCalendar().addWorkingDays(new Date(), 2);
+  await page.fill('#wo-form input[name=callbackAt]', `${day}T10:00`);
+  const [saved] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/api/work-orders/') && r.request().method() === 'PATCH'),
+    page.click('#wo-form button[type=submit]'),
+  ]);
+  t.equal(saved.status(), 200, 'the work order is edited (it has one now)');
+  const [promise] = await a.h.sql(`select id, owner_staff_no, due_at from callback where kind = 'promised' and trigger_key = ?`, [`wo:${wo.id}`]);
+  t.equal(promise?.owner_staff_no, '101');
+  t.equal(new Date(promise.due_at).toISOString(), new Date(`${day}T10:00:00+08:00`).toISOString(), 'Beijing time as typed');
+  await page.waitForSelector(`#cb-rows tr[data-id="${promise.id}"]`);
+  t.match(await page.textContent(`#cb-rows tr[data-id="${promise.id}"]`), /约定回拨.*待回拨/);
   t.same(errors, [], 'no script errors');
 });
