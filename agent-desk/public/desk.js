@@ -30,6 +30,7 @@ async function showDesk() {
   const isSupervisor = me.role === 'supervisor';
   $('search-title').textContent = isSupervisor ? '工单查询（全部）' : '我的工单';
   $('export').hidden = !isSupervisor;
+  $('queues-link').hidden = !(isSupervisor || me.role === 'admin');
   if (me.role === 'admin') return;
   connect();
   const handling = await api('GET', '/api/handling');
