@@ -17,6 +17,13 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { installAccess, type RouteAccess } from './access.js';
+import { afterCallContext } from './after-call-context.js';
+import type { DeskCallbacks } from './callbacks.js';
+import { syncPromise } from '../lib/callbacks/create.js';
+import { CallbackTimes } from '../lib/callbacks/policy.js';
+import { queueBoard } from './queue-board.js';
+import { callbackRoutes } from './routes/callbacks.js';
+import type { PromiseSync } from './work-orders.js';
 import { installDraftCompletion, WorkOrderDrafter, type DrafterOptions } from './auto-work-order.js';
 import { installErrorHandling, RateLimited } from './errors.js';
 import { DEFAULT_HANDLING, Handling, type HandlingOptions } from './handling.js';
@@ -76,6 +83,8 @@ export interface DeskOptions {
   autoWorkOrders?: boolean | Partial<DrafterOptions>;
   /** Where recordings are read from; default: the store and keys configuration names (RECORDINGS_*). */
   recordings?: Partial<Pick<RecordingDeps, 'store' | 'keys' | 'downloadRoles'>>;
+  /** Click-to-call: the callback jobs (ivr/callbacks/jobs.ts CallbackJobs, no worker); unset: dialling answers 503. */
+  callbacks?: DeskCallbacks;
 }
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
@@ -138,7 +147,11 @@ export function buildDesk(services: DeskServices, opts: DeskOptions = {}): DeskA
   });
   const routes = installAccess(app as unknown as FastifyInstance, sessions);
   app.decorate('deskRoutes', routes);
-  installDraftCompletion(app as unknown as FastifyInstance, handling);
+  // A promise on a work order becomes its owner's callback task, due inside the centre's opening hours.
+  const promiseCalendar = afterCallContext(config, orm, app.log);
+  const callbackTimes = new CallbackTimes(promiseCalendar.calendar, config.callbacks);
+  const promises: PromiseSync = (em, w) => syncPromise(em, w, callbackTimes, config.callbacks.maxAttempts);
+  installDraftCompletion(app as unknown as FastifyInstance, handling, promises);
   const drafter = opts.autoWorkOrders
     ? new WorkOrderDrafter({ orm, redis, prefix, log: app.log as unknown as Logger, options: opts.autoWorkOrders === true ? {} : opts.autoWorkOrders })
     : undefined;
@@ -149,6 +162,7 @@ export function buildDesk(services: DeskServices, opts: DeskOptions = {}): DeskA
     presence: opts.presence ?? new AcdPresence(new Presence({ redis, keyPrefix: prefix, log: app.log as unknown as Logger, history })),
     secureCookie: opts.secureCookie ?? false,
     login: { max: opts.login?.max ?? 10, timeWindowMs: opts.login?.timeWindowMs ?? 60_000 },
+    promises, callbacks: opts.callbacks,
   };
   void app.register(authRoutes, deps);
   void app.register(staffRoutes, deps);
@@ -164,14 +178,18 @@ export function buildDesk(services: DeskServices, opts: DeskOptions = {}): DeskA
   } });
   void app.register(qaRoutes, deps);
   void app.register(statisticsRoutes, { ...deps, sessionCheckMs: opts.sessionCheckMs ?? 30_000 });
+  void app.register(callbackRoutes, deps);
+  void app.register(queueBoard, { keyPrefix: prefix, redis });
   void app.register(wsRoutes, { ...deps, sessionCheckMs: opts.sessionCheckMs ?? 30_000 });
   void app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: 'index.html', wildcard: false });
 
   app.addHook('onReady', async () => {
+    await promiseCalendar.refresh();
     await live.start();
     await drafter?.start();
   });
   app.addHook('onClose', async () => {
+    promiseCalendar.stop();
     await live.stop();
     await drafter?.stop();
     await history?.close();

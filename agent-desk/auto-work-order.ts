@@ -15,7 +15,7 @@ import { deskChannel, type DeskEvent } from '../ivr/acd/types.js';
 import { WorkOrder } from '../lib/entities/work-order.js';
 import { userOf } from './access.js';
 import type { Handling } from './handling.js';
-import { scopeOf, updateWorkOrder, type WorkOrderInput } from './work-orders.js';
+import { scopeOf, updateWorkOrder, type PromiseSync, type WorkOrderInput } from './work-orders.js';
 
 /** `updated_by` of a draft nobody has edited yet. */
 export const DRAFT_BY = 'auto-draft';
@@ -150,7 +150,7 @@ type CreateBody = WorkOrderInput & { callId: string };
  * supervisor) writes the work order by filling the draft — one work order per call, and the desk page keeps working
  * unchanged. Anything else goes on to the route (create, 409 for a completed one, 403 for someone else's).
  */
-export function installDraftCompletion(app: FastifyInstance, handling: Handling): void {
+export function installDraftCompletion(app: FastifyInstance, handling: Handling, promises?: PromiseSync): void {
   app.addHook('preHandler', async (req, reply) => {
     if (req.method !== 'POST' || req.routeOptions.url !== '/api/work-orders') return;
     const body = req.body as CreateBody | undefined;
@@ -163,9 +163,9 @@ export function installDraftCompletion(app: FastifyInstance, handling: Handling)
     // A POST carries the whole work order: what it leaves out is blank, not the draft's.
     const whole: Partial<WorkOrderInput> = {
       legalTopic: null, callerName: null, callerDeclinedName: false, answer: '', referral: null, riskFlag: false, riskReason: null,
-      ...fields,
+      callbackAt: null, ...fields,
     };
-    const view = await updateWorkOrder(req.em, user, await scopeOf(user, handling), draft.id, whole);
+    const view = await updateWorkOrder(req.em, user, await scopeOf(user, handling), draft.id, whole, promises);
     await handling.done(view.staffNo, callId);
     req.log.info({ workOrder: view.id, callId, by: user.staffNo }, 'work order completed (draft filled)');
     return reply.code(201).send(view);

@@ -8,6 +8,8 @@ import type { Component } from '../scripts/components.js';
 import { buildDesk } from './app.js';
 import { seedDemoStaff } from './staff.js';
 import { keyRingFromConfig } from '../recordings-store/setup.js';
+import { CallbackJobs } from '../ivr/callbacks/jobs.js';
+import { loadCalendar } from '../lib/calendar/index.js';
 
 /** npm start on a bare machine: no DATABASE_URL (embedded PostgreSQL) and ARI_URL pointing at the simulator. */
 export function isDemo(config: Config): boolean {
@@ -24,12 +26,17 @@ export const agentDeskComponent: Component = {
     if (demo) await seedDemoStaff(orm, log);
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
     redis.on('error', (err) => log.warn({ err: err.message }, 'redis (desk) unavailable'));
-    const app = buildDesk({ config, orm, redis, log }, { autoWorkOrders: true, recordings: { keys } });
+    // Click-to-call only adds 'dial' jobs; a controller's worker (the IVR component) places the calls.
+    const callbacks = new CallbackJobs({
+      orm, redisUrl, prefix: config.ivr.keyPrefix, calendar: loadCalendar({ hours: config.centre.hours }), policy: config.callbacks, log,
+    });
+    const app = buildDesk({ config, orm, redis, log }, { autoWorkOrders: true, recordings: { keys }, callbacks });
     const host = demo ? '127.0.0.1' : '0.0.0.0';
     try {
       await app.listen({ port: config.hotlinePort, host });
     } catch (err) {
       await app.close();
+      await callbacks.stop();
       redis.disconnect();
       throw err;
     }
@@ -38,6 +45,7 @@ export const agentDeskComponent: Component = {
       urls: [`http://${shown}:${config.hotlinePort}/`, `http://${shown}:${config.hotlinePort}/docs`],
       async stop() {
         await app.close();
+        await callbacks.stop();
         redis.disconnect();
       },
     };

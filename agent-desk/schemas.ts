@@ -22,6 +22,11 @@ export const dateOrTime = (description = 'YYYY-MM-DD (China Standard Time) or an
   description,
 });
 export const Timestamp = Type.String({ format: 'date-time' });
+/** An instant with its zone (`2026-11-26T10:00:00+08:00`): a promise to call back is a moment, not a day. */
+export const Instant = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2})$',
+  description: 'ISO 8601 date-time with a zone',
+});
 export const Paging = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
@@ -64,6 +69,8 @@ export const WorkOrderFields = {
   disposition: Disposition,
   riskFlag: Type.Boolean(),
   riskReason: Type.Union([Text(1000), Type.Null()]),
+  /** 约定回拨时间: the lawyer promised to call back then (a callback task of the work order's owner); null withdraws it. */
+  callbackAt: Type.Union([Instant, Type.Null()]),
 };
 
 export const WorkOrderView = Type.Object({

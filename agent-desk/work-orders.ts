@@ -32,9 +32,23 @@ export interface WorkOrderInput {
   disposition: Disposition;
   riskFlag?: boolean;
   riskReason?: string | null;
+  /** 约定回拨时间 (ISO 8601 with a zone); null withdraws the promise. */
+  callbackAt?: string | null;
 }
 
-type Content = Required<{ [K in keyof WorkOrderInput]: Exclude<WorkOrderInput[K], undefined> }>;
+type Content = Required<{ [K in keyof Omit<WorkOrderInput, 'callbackAt'>]: Exclude<WorkOrderInput[K], undefined> }> & { callbackAt: Date | null };
+
+/**
+ * Keeps the promised callback (约定回拨) in step with the work order, in the work order's transaction
+ * (lib/callbacks/create.ts syncPromise, with the centre's calendar).
+ */
+export type PromiseSync = (em: EntityManager, w: WorkOrder) => Promise<void>;
+
+/** How far ahead a promise may be made: further than this is a typo, not a plan. */
+const PROMISE_HORIZON_MS = 366 * 86_400_000;
+/** A promise saved a little late (the form was open for a while) is still taken. */
+const PROMISE_SLACK_MS = 5 * 60_000;
+const PHONE = /^\+?[0-9]{3,20}$/;
 
 /** Blank optional text is stored as null, so "no referral" has one spelling. */
 const blank = (s: string | null | undefined) => (s === undefined || s === null || s.trim() === '' ? null : s.trim());
@@ -51,7 +65,19 @@ function normalise(i: WorkOrderInput): Content {
     disposition: i.disposition,
     riskFlag: i.riskFlag ?? false,
     riskReason: blank(i.riskReason),
+    callbackAt: i.callbackAt ? new Date(i.callbackAt) : null,
   };
+}
+
+/** A new or moved promise must be a real moment, not in the past, and the caller must have a number to call. */
+function promiseProblems(next: Date | null, before: Date | null, callerNumber: string | null | undefined, now = new Date()): FieldProblem[] {
+  if (!next) return [];
+  if (Number.isNaN(next.getTime())) return [{ field: 'callbackAt', message: 'is not a valid date' }];
+  if (before && before.getTime() === next.getTime()) return [];
+  if (next.getTime() < now.getTime() - PROMISE_SLACK_MS) return [{ field: 'callbackAt', message: 'must not be in the past' }];
+  if (next.getTime() > now.getTime() + PROMISE_HORIZON_MS) return [{ field: 'callbackAt', message: 'must be within a year' }];
+  if (!callerNumber || !PHONE.test(callerNumber)) return [{ field: 'callbackAt', message: 'the call has no caller number to call back' }];
+  return [];
 }
 
 /** The ledger's rules across fields; every broken one is reported, each naming its field. */
@@ -65,8 +91,8 @@ export function ledgerProblems(c: Content): FieldProblem[] {
   return p;
 }
 
-function check(c: Content): void {
-  const problems = ledgerProblems(c);
+function check(c: Content, extra: FieldProblem[] = []): void {
+  const problems = [...ledgerProblems(c), ...extra];
   if (problems.length) {
     throw new DeskError(400, 'bad_request', 'invalid body: ' + problems.map((x) => `${x.field} ${x.message}`).join('; '), problems);
   }
@@ -77,7 +103,8 @@ export function toView(w: WorkOrder): WorkOrderView {
     id: w.id, callId: w.callId, staffNo: w.staffNo, callerNumber: w.callerNumber ?? null,
     serviceLine: w.serviceLine, legalTopic: w.legalTopic ?? null, callerName: w.callerName ?? null,
     callerDeclinedName: w.callerDeclinedName, matter: w.matter, answer: w.answer, referral: w.referral ?? null,
-    disposition: w.disposition, riskFlag: w.riskFlag, riskReason: w.riskReason ?? null, updatedBy: w.updatedBy,
+    disposition: w.disposition, riskFlag: w.riskFlag, riskReason: w.riskReason ?? null,
+    callbackAt: w.callbackAt ? w.callbackAt.toISOString() : null, updatedBy: w.updatedBy,
     createdAt: w.createdAt.toISOString(), updatedAt: w.updatedAt.toISOString(),
   };
 }
@@ -87,7 +114,7 @@ function visible(scope: Scope, w: Pick<WorkOrder, 'staffNo' | 'callerNumber'>): 
 }
 
 export async function createWorkOrder(
-  em: EntityManager, user: DeskUser, handling: Handling, input: WorkOrderInput & { callId: string },
+  em: EntityManager, user: DeskUser, handling: Handling, input: WorkOrderInput & { callId: string }, promises?: PromiseSync,
 ): Promise<WorkOrderView> {
   const content = normalise(input);
   check(content);
@@ -102,6 +129,7 @@ export async function createWorkOrder(
       [{ field: 'callId', message: 'no such call' }]);
   }
   if (await em.count(WorkOrder, { callId: input.callId })) throw duplicate();
+  check(content, promiseProblems(content.callbackAt, null, call.callerNumber));
   const w = em.create(WorkOrder, {
     ...content,
     callId: input.callId,
@@ -110,13 +138,28 @@ export async function createWorkOrder(
     updatedBy: user.staffNo,
   });
   try {
-    await em.flush();
+    await inTransaction(em, async () => {
+      await em.flush();
+      if (promises && w.callbackAt) await promises(em, w);
+    });
   } catch (e) {
     if (e instanceof UniqueConstraintViolationException) throw duplicate();
     throw e;
   }
   await handling.done(w.staffNo, w.callId);
   return toView(w);
+}
+
+/** The work order and its promised callback are written together or not at all. */
+async function inTransaction(em: EntityManager, work: () => Promise<void>): Promise<void> {
+  await em.begin();
+  try {
+    await work();
+    await em.commit();
+  } catch (e) {
+    await em.rollback();
+    throw e;
+  }
 }
 
 const duplicate = () =>
@@ -128,7 +171,7 @@ const duplicate = () =>
  * work order per call, still owned by the lawyer who took it first). A lawyer who may only see it is refused.
  */
 export async function updateWorkOrder(
-  em: EntityManager, user: DeskUser, scope: Scope, id: string, patch: Partial<WorkOrderInput>,
+  em: EntityManager, user: DeskUser, scope: Scope, id: string, patch: Partial<WorkOrderInput>, promises?: PromiseSync,
 ): Promise<WorkOrderView> {
   const w = await em.findOne(WorkOrder, { id });
   if (!w || !visible(scope, w)) throw notFound('work order');
@@ -137,9 +180,14 @@ export async function updateWorkOrder(
     throw forbidden('only the owner, the lawyer handling the call or a supervisor may edit this work order');
   }
   const merged = normalise({ ...(toView(w) as WorkOrderInput), ...patch });
-  check(merged);
+  const before = w.callbackAt ?? null;
+  check(merged, promiseProblems(merged.callbackAt, before, w.callerNumber));
   em.assign(w, { ...merged, updatedBy: user.staffNo });
-  await em.flush();
+  const promiseChanged = (before?.getTime() ?? null) !== (merged.callbackAt?.getTime() ?? null);
+  await inTransaction(em, async () => {
+    await em.flush();
+    if (promises && promiseChanged) await promises(em, w);
+  });
   return toView(w);
 }
 

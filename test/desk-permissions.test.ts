@@ -10,7 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { KeyRing } from '../recordings-store/crypto.js';
 import { FsBlobStore } from '../recordings-store/storage.js';
-import { PASSWORD, startDesk, type TestDesk } from './helpers/desk.js';
+import { Queue } from 'bullmq';
+import type { DeskCallbacks } from '../agent-desk/callbacks.js';
+import { PASSWORD, REDIS_URL, startDesk, type TestDesk } from './helpers/desk.js';
 import { seedRecording } from './helpers/recording-seed.js';
 
 type Who = 'anonymous' | Role;
@@ -187,6 +189,20 @@ const MATRIX: Record<string, Row> = {
   'GET /api/insight/lawyers': { request: async () => ({ url: '/api/insight/lawyers?from=2026-11-01&to=2026-11-30' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   'GET /api/wallboard': { request: async () => ({ url: '/api/wallboard' }), expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 } },
   'GET /api/wallboard/ws': { request: async () => ({ url: '/api/wallboard/ws' }), expect: { anonymous: 401, agent: 403, supervisor: 101, admin: 403 } },
+  // Callbacks (issue 5): each row makes a fresh task callback of the lawyers' team; dialling needs a phone that is not offline.
+  'GET /api/callbacks': { request: async () => ({ url: '/api/callbacks?view=team' }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'GET /api/callbacks/:id': { request: async () => ({ url: `/api/callbacks/${await callback()}` }), expect: { anonymous: 401, agent: 200, supervisor: 200, admin: 403 } },
+  'POST /api/callbacks/:id/dial': {
+    request: async (who) => {
+      if (who === 'agent' || who === 'supervisor') await d.req('PUT', '/api/presence', await d.cookie(ACCOUNT[who]), { state: 'ready' });
+      return { url: `/api/callbacks/${await callback()}/dial` };
+    },
+    expect: { anonymous: 401, agent: 202, supervisor: 202, admin: 403 },
+  },
+  'POST /api/callbacks/:id/cancel': {
+    request: async () => ({ url: `/api/callbacks/${await callback()}/cancel`, body: { reason: '重复' } }),
+    expect: { anonymous: 401, agent: 403, supervisor: 200, admin: 403 },
+  },
   // 101: the upgrade succeeded.
   'GET /ws': { request: async () => ({ url: '/ws' }), expect: { anonymous: 401, agent: 101, supervisor: 101, admin: 403 } },
 };
@@ -204,6 +220,14 @@ async function ticket(): Promise<string> {
   return (await d.req('POST', '/api/tickets', await d.cookie('lawyer1'),
     { kind: 'supervision', category: 'other', summary: '监督', callerNumber: '13900000002', department: '办公室', handler: 'lawyer1', deadlineDays: 5 })).body.id;
 }
+let callbacks = 0;
+async function callback(): Promise<string> {
+  callbacks += 1;
+  const [r] = await d.orm.em.fork().getConnection().execute(
+    `insert into callback (kind, trigger_key, number, place, mode, team, due_at, deadline_at, next_attempt_at)
+     values ('voicemail', ?, '13900000009', ?, 'task', 'lawyers', now(), now() + interval '2 hours', now()) returning id`, [`perm-${callbacks}`, callbacks]);
+  return String(r.id);
+}
 async function freeSlot(): Promise<string> {
   const day = loadCalendar().addWorkingDays(new Date(), 1);
   const slots = (await d.req('GET', `/api/appointment-slots?service=notarisation&date=${day}`, await d.cookie('supervisor'))).body as Array<{ id: string; free: number }>;
@@ -213,12 +237,18 @@ async function appointment(): Promise<string> {
   return (await d.req('POST', '/api/appointments', await d.cookie('lawyer1'), { slotId: await freeSlot(), callerNumber: '13900000003' })).body.id;
 }
 
+const dialQueue = new Queue(`t-perm-${randomBytes(4).toString('hex')}-callbacks`, { connection: { url: REDIS_URL } });
+const dials: DeskCallbacks = {
+  queue: dialQueue,
+  requestDial: async (id, attempt, staffNo) => { await dialQueue.add('dial', { id, attempt, staffNo }, { jobId: `dial-${id}-a${attempt}` }); },
+};
+
 t.before(async () => {
   const store = new FsBlobStore(storeDir);
-  d = await startDesk({ login: { max: 1000, timeWindowMs: 60_000 }, recordings: { store, keys } });
+  d = await startDesk({ login: { max: 1000, timeWindowMs: 60_000 }, recordings: { store, keys }, callbacks: dials });
   await d.staff({ staffNo: 'lawyer1', role: 'agent', endpoint: 'PJSIP/8001' });
   await d.staff({ staffNo: 'lawyer2', role: 'agent', endpoint: 'PJSIP/8002' });
-  await d.staff({ staffNo: 'supervisor', role: 'supervisor' });
+  await d.staff({ staffNo: 'supervisor', role: 'supervisor', endpoint: 'PJSIP/8009' });
   await d.staff({ staffNo: 'admin', role: 'admin' });
   await d.insertCall({ callId: 'owned', callerNumber: '13800000002', agent: 'lawyer1', line: 'consultation' });
   const r = await d.req('POST', '/api/work-orders', await d.cookie('lawyer1'),
@@ -233,7 +263,12 @@ t.before(async () => {
   await controller.subscribe(`${d.prefix}:acd:commands`);
   t.teardown(() => controller.disconnect());
 });
-t.teardown(async () => { await d.close(); rmSync(storeDir, { recursive: true, force: true }); });
+t.teardown(async () => {
+  await d.close();
+  await dialQueue.obliterate({ force: true });
+  await dialQueue.close();
+  rmSync(storeDir, { recursive: true, force: true });
+});
 
 const isWs = (url: string) => url === '/ws' || url.endsWith('/ws');
 

@@ -11,7 +11,7 @@ export const CALL_STATES = { offered: '振铃中', answered: '通话中', ended:
 export const FIELD_LABELS = {
   callId: '通话编号', serviceLine: '服务类别', legalTopic: '法律问题类别', callerName: '来电人姓名', callerDeclinedName: '拒绝留名',
   matter: '咨询事项', answer: '答复内容', referral: '转介去向', disposition: '办理结果', riskFlag: '舆情风险', riskReason: '风险原因',
-  toLine: '转接对象', toAgent: '转接对象', name: '姓名', dialect: '方言', vulnerableReason: '绿色通道原因',
+  callbackAt: '约定回拨时间', toLine: '转接对象', toAgent: '转接对象', name: '姓名', dialect: '方言', vulnerableReason: '绿色通道原因',
 };
 // The API speaks English to machines; people at the desk read these.
 export const MESSAGES = {
@@ -25,6 +25,9 @@ export const MESSAGES = {
   'is not a known field': '未知字段',
   'is not a valid date': '日期无效',
   'is required to list a caller for the green channel': '列入绿色通道须填写原因',
+  'must not be in the past': '不能早于现在',
+  'must be within a year': '须在一年以内',
+  'the call has no caller number to call back': '该通话没有来电号码，无法约定回拨',
 };
 export const CODES = {
   forbidden: '无权操作', busy: '通话中不能切换状态', not_found: '未找到', conflict: '与现有记录冲突', unavailable: '呼叫控制暂时不可用，请稍后再试',

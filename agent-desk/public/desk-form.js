@@ -1,6 +1,6 @@
 // The work-order form (台账工单): one per call. When the call already has one — the draft made when it was answered,
 // or one written by the lawyer who took the call before transferring it here — the form edits that one.
-import { $, api, clearFieldErrors, failure, say, showFieldErrors } from './desk-common.js';
+import { $, api, clearFieldErrors, cst, failure, say, showFieldErrors } from './desk-common.js';
 
 /** `updated_by` of the untouched draft (agent-desk/auto-work-order.ts): its placeholder matter is not shown. */
 const DRAFT_BY = 'auto-draft';
@@ -18,6 +18,7 @@ function fill(form, w) {
   form.disposition.value = w.disposition;
   form.riskFlag.checked = w.riskFlag;
   form.riskReason.value = w.riskReason ?? '';
+  form.callbackAt.value = w.callbackAt ? cst(w.callbackAt).replace(' ', 'T') : '';
 }
 
 /** A call was offered: a fresh form for it, or the work order it already has. */
@@ -50,6 +51,8 @@ async function save(ev) {
     disposition: form.disposition.value, callerDeclinedName: form.callerDeclinedName.checked, riskFlag: form.riskFlag.checked,
     legalTopic: form.legalTopic.value || null, callerName: text('callerName') || null, referral: text('referral') || null,
     riskReason: text('riskReason') || null,
+    // The picker shows Beijing time, whatever the computer's zone.
+    callbackAt: form.callbackAt.value ? `${form.callbackAt.value.slice(0, 16)}:00+08:00` : null,
   };
   const r = form.dataset.id
     ? await api('PATCH', `/api/work-orders/${form.dataset.id}`, fields)

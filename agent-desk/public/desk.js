@@ -5,6 +5,7 @@ import {
 } from './desk-common.js';
 import { installCallPanel, loadTransferTargets, showCall, showWrapUp } from './desk-call.js';
 import { installForm, whenSaved } from './desk-form.js';
+import { installCallbacks, onDeskEvent, refresh as refreshCallbacks, startCallbacks, stopCallbacks } from './desk-callbacks.js';
 
 let me = null;
 let socket = null;
@@ -12,6 +13,7 @@ let retryMs = 1000;
 
 function showLogin() {
   me = null;
+  stopCallbacks();
   if (socket) socket.close();
   $('desk-view').hidden = true;
   $('login-view').hidden = false;
@@ -29,6 +31,7 @@ async function showDesk() {
   $('search-title').textContent = isSupervisor ? '工单查询（全部）' : '我的工单';
   $('export').hidden = !isSupervisor;
   $('supervisor-links').hidden = !isSupervisor;
+  $('queues-link').hidden = !(isSupervisor || me.role === 'admin');
   if (me.role === 'admin') return;
   connect();
   const handling = await api('GET', '/api/handling');
@@ -38,6 +41,7 @@ async function showDesk() {
     if (last.state === 'answered') showCall({ ...last, type: 'answered' });
   }
   void loadTransferTargets();
+  startCallbacks(me);
   search();
 }
 
@@ -65,7 +69,7 @@ function connect() {
   socket.onmessage = (ev) => {
     const msg = JSON.parse(ev.data);
     if (msg.type === 'presence') showPresence(msg.presence);
-    if (msg.type === 'desk' && msg.event.staffNo === me.staffNo) showCall(msg.event, msg.history);
+    if (msg.type === 'desk' && msg.event.staffNo === me.staffNo) { showCall(msg.event, msg.history); onDeskEvent(msg.event); }
   };
 }
 
@@ -134,8 +138,9 @@ document.addEventListener('DOMContentLoaded', () => {
   for (const b of $('presence-buttons').querySelectorAll('button')) b.addEventListener('click', () => setPresence(b.dataset.state));
   $('wrap-up-done').addEventListener('click', () => setPresence('ready'));
   installForm();
-  whenSaved(() => search());
+  whenSaved(() => { search(); void refreshCallbacks(); });
   installCallPanel();
+  installCallbacks();
   sf.addEventListener('submit', search);
   document.addEventListener('keydown', shortcuts);
   showDesk();

@@ -6,6 +6,7 @@ import { userOf } from '../access.js';
 import { searchCalls } from '../calls.js';
 import { workOrdersCsv } from '../csv.js';
 import { afterCallOf, WorkOrderDetail } from '../after-call-links.js';
+import { CallbackDetail, callbacksOfWorkOrder } from '../callbacks.js';
 import { errorResponses } from '../errors.js';
 import { CallView, dateOrTime, Disposition, Id, Paging, PhoneNumber, ServiceLine, StaffNo, WorkOrderFields, WorkOrderView } from '../schemas.js';
 import { createWorkOrder, getWorkOrder, scopeOf, searchWorkOrders, updateWorkOrder } from '../work-orders.js';
@@ -32,14 +33,17 @@ const CreateBody = Type.Object({
   callId: Type.String({ minLength: 1, maxLength: 100 }),
   serviceLine: F.serviceLine, matter: F.matter, disposition: F.disposition,
   legalTopic: O(F.legalTopic), callerName: O(F.callerName), callerDeclinedName: O(F.callerDeclinedName), answer: O(F.answer),
-  referral: O(F.referral), riskFlag: O(F.riskFlag), riskReason: O(F.riskReason),
+  referral: O(F.referral), riskFlag: O(F.riskFlag), riskReason: O(F.riskReason), callbackAt: O(F.callbackAt),
 }, { additionalProperties: false });
 
 const UpdateBody = Type.Object({
   serviceLine: O(F.serviceLine), matter: O(F.matter), disposition: O(F.disposition), legalTopic: O(F.legalTopic),
   callerName: O(F.callerName), callerDeclinedName: O(F.callerDeclinedName), answer: O(F.answer), referral: O(F.referral),
-  riskFlag: O(F.riskFlag), riskReason: O(F.riskReason),
+  riskFlag: O(F.riskFlag), riskReason: O(F.riskReason), callbackAt: O(F.callbackAt),
 }, { additionalProperties: false, minProperties: 1 });
+
+/** A work order with the callbacks of its call: its promise, a voicemail's, or the callback this call was. */
+const WorkOrderWithCallbacks = Type.Intersect([WorkOrderDetail, Type.Object({ callbacks: Type.Array(CallbackDetail) })]);
 
 const Page = <T extends Parameters<typeof Type.Array>[0]>(item: T) => Type.Object({ total: Type.Integer(), items: Type.Array(item) });
 
@@ -47,13 +51,13 @@ const Page = <T extends Parameters<typeof Type.Array>[0]>(item: T) => Type.Objec
 const EXPORT_LIMIT = 50_000;
 
 export const ledgerRoutes: FastifyPluginAsyncTypebox<DeskDeps> = async (app, deps) => {
-  const { handling } = deps;
+  const { handling, promises } = deps;
 
   app.post('/api/work-orders', {
     config: { access: ['agent', 'supervisor'] },
     schema: { tags: ['work orders'], summary: '登记工单 Write the work order of a call (one per call)', body: CreateBody, response: { 201: WorkOrderView, ...errorResponses } },
   }, async (req, reply) => {
-    const view = await createWorkOrder(req.em, userOf(req), handling, req.body);
+    const view = await createWorkOrder(req.em, userOf(req), handling, req.body, promises);
     req.log.info({ workOrder: view.id, callId: view.callId, by: userOf(req).staffNo }, 'work order created');
     return reply.status(201).send(view);
   });
@@ -66,7 +70,7 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox<DeskDeps> = async (app, dep
     },
   }, async (req) => {
     const user = userOf(req);
-    const view = await updateWorkOrder(req.em, user, await scopeOf(user, handling), req.params.id, req.body);
+    const view = await updateWorkOrder(req.em, user, await scopeOf(user, handling), req.params.id, req.body, promises);
     req.log.info({ workOrder: view.id, by: user.staffNo }, 'work order updated');
     return view;
   });
@@ -74,12 +78,12 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox<DeskDeps> = async (app, dep
   app.get('/api/work-orders/:id', {
     config: { access: ['agent', 'supervisor'] },
     schema: {
-      tags: ['work orders'], summary: '工单详情 One work order, with the appointments, applications and tickets of its call',
-      params: Type.Object({ id: Id }), response: { 200: WorkOrderDetail, ...errorResponses },
+      tags: ['work orders'], summary: '工单详情 One work order, with the appointments, applications, tickets and callbacks of its call',
+      params: Type.Object({ id: Id }), response: { 200: WorkOrderWithCallbacks, ...errorResponses },
     },
   }, async (req) => {
     const wo = await getWorkOrder(req.em, await scopeOf(userOf(req), handling), req.params.id);
-    return { ...wo, afterCall: await afterCallOf(req.em, userOf(req), wo) };
+    return { ...wo, afterCall: await afterCallOf(req.em, userOf(req), wo), callbacks: await callbacksOfWorkOrder(req.em, userOf(req), wo) };
   });
 
   app.get('/api/work-orders', {
