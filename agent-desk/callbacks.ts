@@ -14,7 +14,7 @@ import { literals, Timestamp } from './schemas.js';
 
 /** What the desk needs of the callback jobs (ivr/callbacks/jobs.ts CallbackJobs fits). */
 export interface DeskCallbacks {
-  requestDial(id: string, attempt: number, staffNo: string): Promise<void>;
+  requestDial(id: string, attempt: number, staffNo: string): Promise<string>;
   /** The queue the dial jobs go to (`<prefix>-callbacks`). */
   queue: Queue;
 }
@@ -219,19 +219,9 @@ export async function prepareDial(em: EntityManager, user: DeskUser, id: string)
   return { attempt: Number(r.attempts) + 1 };
 }
 
-/** jobId of attempt `attempt`'s click-to-call (ivr/callbacks/jobs.ts requestDial). */
-export const dialJobId = (id: string, attempt: number) => `dial-${id}-a${attempt}`;
-
-/**
- * Adds the dial job. A finished job of the same id (the lawyer was busy: the attempt was given back unused) would
- * make BullMQ ignore the new one, so it is removed first; a waiting or running one is the same click again.
- */
+/** Adds the click-to-call job (ivr/callbacks/jobs.ts requestDial); returns its id. */
 export async function requestDial(callbacks: DeskCallbacks, id: string, attempt: number, staffNo: string): Promise<string> {
-  const jobId = dialJobId(id, attempt);
-  const old = await callbacks.queue.getJob(jobId);
-  if (old && ((await old.isCompleted()) || (await old.isFailed()))) await old.remove();
-  await callbacks.requestDial(id, attempt, staffNo);
-  return jobId;
+  return callbacks.requestDial(id, attempt, staffNo);
 }
 
 /** A supervisor takes a callback off the lists (a pending one nobody should call, or a failed one decided on). */

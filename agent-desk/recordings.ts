@@ -49,9 +49,22 @@ function columns(em: EntityManager) {
     'w.disposition', 'w.risk_flag', knex.raw('(select count(*) from recording_pause p where p.recording_name = r.name and p.action = \'pause\')::int as pauses')];
 }
 
-/** A lawyer sees the recordings of calls they took; supervisors all of them. */
+/**
+ * A lawyer sees the recordings of calls they took, and the voicemail of a callback they are to make (the lawyers'
+ * team's, or one of their own, while it is open) — they must hear the message before calling back. Supervisors see
+ * all of them.
+ */
 function scoped(q: ReturnType<typeof base>, user: DeskUser): ReturnType<typeof base> {
-  return user.role === 'supervisor' ? q : q.where('r.staff_no', user.staffNo);
+  if (user.role === 'supervisor') return q;
+  return q.where((w) => {
+    void w.where('r.staff_no', user.staffNo).orWhereExists((sub) => {
+      void sub.select(1).from('callback as cb')
+        .whereRaw('cb.recording = r.name')
+        .where('cb.kind', 'voicemail')
+        .whereIn('cb.status', ['pending', 'dialling'])
+        .where((o) => { void o.where('cb.owner_staff_no', user.staffNo).orWhere((t) => { void t.whereNull('cb.owner_staff_no').where('cb.team', 'lawyers'); }); });
+    });
+  });
 }
 
 export async function searchRecordings(em: EntityManager, user: DeskUser, q: RecordingQuery, downloadRoles: readonly string[]) {

@@ -4,9 +4,9 @@
 // who does not answer is tried again later.
 import t from 'tap';
 import type { DeskEvent } from '../ivr/acd/types.js';
-import { deskEvent, line, phone, phoneAction, startAcdHotline, type AcdHotline } from './helpers/acd.js';
+import { deskEvent, line, phone, phoneAction, SCALE, startAcdHotline, type AcdHotline } from './helpers/acd.js';
 import { callbackRig, type CallbackRig } from './helpers/callbacks.js';
-import { until } from './helpers/sim.js';
+import { sleep, until } from './helpers/sim.js';
 
 let a: AcdHotline;
 let rig: CallbackRig;
@@ -94,4 +94,17 @@ t.test('a caller who does not answer: the attempt is recorded and the next one s
   const rec = await a.h.record(after.result_call_id ?? (await a.h.sql('select call_id from callback_attempt where callback_id = ?', [cb.id]))[0].call_id);
   t.match(rec, { end_reason: 'not_reached', tags: { direction: 'callback' } }, 'the unanswered callback call keeps its record and reason');
   await until(async () => (await a.presence.get('101')).state !== 'on_call', 'lawyer free');
+});
+
+t.test('a long callback conversation keeps the lawyer on call past the presence lease', async (t) => {
+  await phone(a.h, 'PJSIP/13900000822', 'answer', 300);
+  const asked = await askForCallback('13900000822');
+  await a.h.record(asked);
+  await rig.jobs.sweep();
+  await until(async () => (await a.presence.setState('101', 'ready')).changed, 'lawyer ready', 20_000);
+  await deskEvent(a, (e) => e.type === 'answered' && a.desk.some((o) => o.type === 'offered' && o.callId === e.callId && o.callerNumber === '13900000822'), 'callback answered', 20_000);
+  await sleep((a.presence.leaseMs / SCALE) * 1.5);
+  t.equal((await a.presence.get('101')).state, 'on_call', 'still on call after the lease time (renewed during a callback too)');
+  await phoneAction(a.h, 'PJSIP/8001', 'hangup');
+  await until(async () => (await cbRow(asked)).status === 'completed', 'completed');
 });

@@ -240,7 +240,7 @@ async function appointment(): Promise<string> {
 const dialQueue = new Queue(`t-perm-${randomBytes(4).toString('hex')}-callbacks`, { connection: { url: REDIS_URL } });
 const dials: DeskCallbacks = {
   queue: dialQueue,
-  requestDial: async (id, attempt, staffNo) => { await dialQueue.add('dial', { id, attempt, staffNo }, { jobId: `dial-${id}-a${attempt}` }); },
+  requestDial: async (id, attempt, staffNo) => (await dialQueue.add('dial', { id, attempt, staffNo }, { jobId: `dial-${id}-a${attempt}` })).id!,
 };
 
 t.before(async () => {

@@ -131,3 +131,17 @@ t.test('legal holds from the desk are audited; releasing twice is a 404', async 
   const audit = await d.req('GET', '/api/recording-audit?action=hold', sup);
   t.match(audit.body.items[0], { actor: 'sup', action: 'hold', details: { callerNumber: '13800000011', reason: '信访' } });
 });
+
+t.test('a voicemail to call back: the lawyers of the team may hear it while the callback is open, not after', async (t) => {
+  const conn = d.orm.em.fork().getConnection();
+  await d.insertCall({ callId: 'vm1', callerNumber: '13800000033', line: 'consultation', endReason: 'voicemail' });
+  const vm = await seedRecording(d.orm, new FsBlobStore(storeDir), keys, { name: 'vm-vm1', callId: 'vm1', staffNo: null, kind: 'voicemail' });
+  const l1 = await d.cookie('lawyer1');
+  t.equal((await d.req('GET', `/api/recordings/${vm.id}/audio`, l1)).status, 404, 'no callback: not theirs to hear');
+  const [cb] = await conn.execute(`insert into callback (kind, trigger_key, origin_call_id, number, line, place, mode, team, due_at, deadline_at, next_attempt_at, recording)
+    values ('voicemail', 'vm1', 'vm1', '13800000033', 'consultation', 1, 'task', 'lawyers', now(), now() + interval '2 hours', now(), 'vm-vm1') returning id`);
+  t.equal((await d.req('GET', `/api/recordings/${vm.id}/audio`, l1)).status, 200, 'a team callback: the lawyer hears the message');
+  t.ok((await d.req('GET', '/api/recordings', l1)).body.items.some((x: any) => x.name === 'vm-vm1'), 'and finds it');
+  await conn.execute(`update callback set status = 'completed' where id = ?`, [cb.id]);
+  t.equal((await d.req('GET', `/api/recordings/${vm.id}/audio`, l1)).status, 404, 'called back: no longer');
+});

@@ -3,7 +3,7 @@
 // (call record with tags direction=callback and callbackId; a work order is drafted when it is answered), and the
 // lawyer's presence goes ringing -> on call -> wrap-up exactly as for an inbound call.
 import type { Logger } from 'pino';
-import type { Timers } from '../../flows/timers.js';
+import type { TimerHandle, Timers } from '../../flows/timers.js';
 import type { AttemptOutcome } from '../../lib/entities/callback.js';
 import type { AcdAri } from '../acd/ari-ops.js';
 import type { DeskEvents } from '../acd/desk-events.js';
@@ -71,6 +71,11 @@ export async function connectCallback(ctx: ConnectContext, cb: CallbackCall, age
     return { kind: 'lawyer-failed', reason };
   }
   await ctx.presence.answered(staffNo, cb.token).catch(() => undefined);
+  // Keep the on-call lease alive for the whole call, or another process would take the lawyer for free mid-call.
+  let renew: TimerHandle | undefined;
+  const every = Math.max(1000, Math.floor(ctx.presence.leaseMs / 3));
+  const tick = () => { renew = ctx.timers.setTimer(every, () => { void ctx.presence.renew(staffNo, cb.token).catch(() => undefined); tick(); }); };
+  tick();
   ctx.recorder.arrived({ callId: cb.callId, callerNumber: cb.number, calledNumber: 'callback' }, { name: 'callback', revision: 0 });
   ctx.recorder.tagged(cb.callId, 'direction', 'callback');
   ctx.recorder.tagged(cb.callId, 'callbackId', cb.callbackId);
@@ -80,6 +85,7 @@ export async function connectCallback(ctx: ConnectContext, cb: CallbackCall, age
   const end = new Promise<'caller' | 'lawyer'>((res) => { ended = res; });
   const stops: Array<() => void> = [ctx.ari.watch(legId, (ev) => { if (HANGUP.has(ev.type)) ended('lawyer'); })];
   const finish = async (reason: 'completed' | 'not_reached' | 'error') => {
+    if (renew !== undefined) ctx.timers.clearTimer(renew);
     for (const s of stops) s();
     await ctx.ari.destroyBridge(bridgeId).catch(() => undefined);
     await ctx.presence.ended(staffNo, cb.token).catch(() => undefined);

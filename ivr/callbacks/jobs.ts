@@ -122,9 +122,17 @@ export class CallbackJobs extends JobQueue {
     });
   }
 
-  /** Click-to-call from the desk: the next attempt of a task callback, by `staffNo`. */
-  async requestDial(id: string, attempt: number, staffNo: string): Promise<void> {
-    await this.ensure('dial', { id, attempt, staffNo }, `dial-${id}-a${attempt}`, 0);
+  /**
+   * Click-to-call from the desk: the next attempt of a task callback, by `staffNo`. A finished job of the same id
+   * (the lawyer was busy, so the attempt was given back unused) would make BullMQ ignore the new click: it is removed
+   * first. A waiting or running one is the same click again and stays as it is.
+   */
+  async requestDial(id: string, attempt: number, staffNo: string): Promise<string> {
+    const jobId = `dial-${id}-a${attempt}`;
+    const old = await this.queue.getJob(jobId);
+    if (old && ((await old.isCompleted()) || (await old.isFailed()))) await old.remove();
+    await this.ensure('dial', { id, attempt, staffNo }, jobId, 0);
+    return jobId;
   }
 
   private place(cb: ClaimedCallback, attempt: number): CallbackToPlace {
