@@ -65,7 +65,6 @@ async function start() {
   let me;
   try { me = await api('GET', '/api/me'); } catch { $('ac-login').hidden = false; return; }
   $('ac-me').textContent = `${me.name}（工号 ${me.staffNo}）`;
-  $('ac-main').hidden = false;
   await banner();
   const calls = await api('GET', '/api/handling').catch(() => []);
   for (const c of calls) {
@@ -74,6 +73,8 @@ async function start() {
     $('ac-call').append(o);
   }
   if (calls.length) $('ac-call').value = calls[0].callId;
+  // Shown once the call being handled is chosen, so nothing is filed against no call.
+  $('ac-main').hidden = false;
   const services = await api('GET', '/api/appointment-services');
   const sel = $('ap-form').elements.service;
   for (const s of services) { const o = document.createElement('option'); o.value = s.code; o.textContent = `${s.name}（${s.place}）`; sel.append(o); }
