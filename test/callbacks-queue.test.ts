@@ -97,6 +97,8 @@ t.test('a caller who does not answer: the attempt is recorded and the next one s
 });
 
 t.test('a long callback conversation keeps the lawyer on call past the presence lease', async (t) => {
+  // Nobody free while the caller asks for the callback (the lawyer may be back from the last call's wrap-up).
+  await until(async () => (await a.presence.setState('101', 'offline')).changed, 'lawyer offline');
   await phone(a.h, 'PJSIP/13900000822', 'answer', 300);
   const asked = await askForCallback('13900000822');
   await a.h.record(asked);
