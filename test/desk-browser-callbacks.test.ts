@@ -3,34 +3,23 @@
 // dialler and its BullMQ worker. A voicemail left for the lawyers' team is overdue; lawyer 101 sees it in red under
 // 团队回拨 and clicks 拨打: 101's desk phone rings and answers, then the caller's; the page pops the callback call;
 // when the caller hangs up, 我的回拨 shows 已接通 and the work order of the callback call carries the outcome.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import t from 'tap';
 import pino from 'pino';
 import { loadConfig } from '../config/index.js';
 import { buildDesk, type DeskApp } from '../agent-desk/app.js';
 import { createStaff } from '../agent-desk/staff.js';
-import { ariBinding } from '../ivr/acd/ari-ops.js';
-import { StaffDirectory } from '../ivr/acd/directory.js';
-import { CallbackDialler } from '../ivr/callbacks/dialler.js';
-import { CallbackJobs } from '../ivr/callbacks/jobs.js';
+import { phone, phoneAction, startAcdHotline, type AcdHotline } from './helpers/acd.js';
+import { deskLogin, needsChromium, openBrowser } from './helpers/browser.js';
+import { callbackRig } from './helpers/callbacks.js';
 import { loadCalendar } from '../lib/calendar/index.js';
-import { countingTimers, phone, phoneAction, SCALE, startAcdHotline, type AcdHotline } from './helpers/acd.js';
 import { PASSWORD } from './helpers/desk.js';
 import { REDIS_URL } from './helpers/hotline.js';
 import { until } from './helpers/sim.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const skip = existsSync(CHROMIUM) ? false : `needs Chromium at ${CHROMIUM}; CI installs it`;
 const CALLER = '13912340002';
 /** Open all day every day: the test must not depend on the hour it runs at. */
-const ALWAYS_OPEN = 'mon-sun 00:00-24:00; holiday 00:00-24:00';
 
-t.test('a lawyer sees the team\'s overdue voicemail callback, dials it from the page, and the outcome lands on the work order', { timeout: 120_000, skip }, async (t) => {
-  const { chromium } = await import('playwright-core');
+t.test('a lawyer sees the team\'s overdue voicemail callback, dials it from the page, and the outcome lands on the work order', { timeout: 120_000, skip: needsChromium }, async (t) => {
   const a: AcdHotline = await startAcdHotline({ lawyers: [] });
   t.teardown(() => a.close());
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
@@ -38,17 +27,8 @@ t.test('a lawyer sees the team\'s overdue voicemail callback, dials it from the 
   await phone(a.h, 'PJSIP/8001', 'answer', 500);
   await phone(a.h, `PJSIP/${CALLER}`, 'answer', 500);
 
-  const dialler = new CallbackDialler({
-    binding: ariBinding(a.h.controller), app: 'hotline', presence: a.presence, directory: StaffDirectory.fromOrm(a.h.orm, log, { ttlMs: 200 }),
-    redis: a.h.redis, keyPrefix: a.h.prefix, log, timers: countingTimers(SCALE), recorder: a.h.recorder,
-    dialString: (n) => `PJSIP/${n}`, callerId: '12348', lawyerRingMs: 15_000, callerRingMs: 20_000, tickMs: 500,
-  });
-  await dialler.start();
-  const jobs = new CallbackJobs({
-    orm: a.h.orm, redisUrl: REDIS_URL, prefix: a.h.prefix, calendar: loadCalendar({ hours: ALWAYS_OPEN }), dialler, log, sweepEveryMs: 60_000,
-  });
-  await jobs.start();
-  t.teardown(async () => { await jobs.queue.obliterate({ force: true }).catch(() => undefined); await jobs.stop(); await dialler.stop(); });
+  const { jobs, close } = await callbackRig(a);
+  t.teardown(async () => { await jobs.queue.obliterate({ force: true }).catch(() => undefined); await close(); });
 
   const config = loadConfig({ KEY_PREFIX: a.h.prefix, DATABASE_URL: a.h.dbUrl, REDIS_URL });
   const desk: DeskApp = buildDesk({ config, orm: a.h.orm, redis: a.h.redis, log }, { autoWorkOrders: { sweepEveryMs: 0 }, callbacks: jobs });
@@ -63,18 +43,9 @@ t.test('a lawyer sees the team\'s overdue voicemail callback, dials it from the 
              now() - interval '3 hours', 'vm-call-1') returning id`, [CALLER]);
   const cb = String(id);
 
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'desk-chromium-'));
-  t.teardown(() => rm(profile, { recursive: true, force: true }));
-  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  t.teardown(() => ctx.close());
-  ctx.setDefaultTimeout(20_000);
-  const page = await ctx.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url);
-  await page.fill('#login-form input[name=staffNo]', '101');
-  await page.fill('#login-form input[name=password]', PASSWORD);
-  await page.click('#login-form button[type=submit]');
+  const { browser, errors } = await openBrowser(t, 20_000);
+  const page = await browser.newPage();
+  await deskLogin(page, url, '101');
   await page.waitForFunction(() => document.getElementById('live-state')?.textContent === '实时连接：正常');
   t.ok(await page.$('#cb-tabs button[data-view=failed][hidden]'), 'a lawyer has no 失败回拨 tab');
   await page.click('#presence-buttons button[data-state=ready]');

@@ -2,10 +2,6 @@
 // 101, who writes the work order, hands the caller on to 102 from the page, and sees the wrap-up countdown; 102's
 // page pops with the same caller and the work order 101 wrote (one work order per call), completes it, and 101
 // ends wrap-up with the button and is ready again.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import t from 'tap';
 import pino from 'pino';
 import type { Page } from 'playwright-core';
@@ -13,17 +9,14 @@ import { loadConfig } from '../config/index.js';
 import { buildDesk, type DeskApp } from '../agent-desk/app.js';
 import { createStaff } from '../agent-desk/staff.js';
 import { bridged, consult, legOwner, phone, startAcdHotline, type AcdHotline } from './helpers/acd.js';
+import { deskLogin, needsChromium, openBrowser } from './helpers/browser.js';
 import { PASSWORD } from './helpers/desk.js';
 import { REDIS_URL } from './helpers/hotline.js';
 import { until } from './helpers/sim.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const skip = existsSync(CHROMIUM) ? false : `needs Chromium at ${CHROMIUM}; CI installs it`;
 const CALLER = '13912340001';
 
-t.test('transfer from the page, one work order across two lawyers, wrap-up countdown and its end', { timeout: 90_000, skip }, async (t) => {
-  const { chromium } = await import('playwright-core');
+t.test('transfer from the page, one work order across two lawyers, wrap-up countdown and its end', { timeout: 90_000, skip: needsChromium }, async (t) => {
   // Wrap-up long enough to see the countdown: 10 minutes (the page counts the time left in its own seconds).
   const a: AcdHotline = await startAcdHotline({ lawyers: [], wrapUpMs: 600_000 });
   t.teardown(() => a.close());
@@ -39,18 +32,11 @@ t.test('transfer from the page, one work order across two lawyers, wrap-up count
   const url = `http://127.0.0.1:${(desk.server.address() as { port: number }).port}/`;
 
   const errors: string[] = [];
+  // One browser per lawyer: each has its own session cookie.
   const open = async (staffNo: string): Promise<Page> => {
-    const profile = await mkdtemp(path.join(os.tmpdir(), 'desk-chromium-'));
-    t.teardown(() => rm(profile, { recursive: true, force: true }));
-    const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    t.teardown(() => ctx.close());
-    ctx.setDefaultTimeout(15_000);
-    const page = await ctx.newPage();
-    page.on('pageerror', (e) => errors.push(`${staffNo}: ${e.message}`));
-    await page.goto(url);
-    await page.fill('#login-form input[name=staffNo]', staffNo);
-    await page.fill('#login-form input[name=password]', PASSWORD);
-    await page.click('#login-form button[type=submit]');
+    const { browser } = await openBrowser(t, 15_000, { errors, label: staffNo });
+    const page = await browser.newPage();
+    await deskLogin(page, url, staffNo);
     await page.waitForFunction(() => document.getElementById('live-state')?.textContent === '实时连接：正常');
     return page;
   };

@@ -3,7 +3,7 @@
 // it, seeks into the middle by the waveform, fills the scorecard while it plays (a missing answer is refused and
 // named), saves, and the score is stored and shows; then she searches for another call and scores it by choice.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -11,14 +11,12 @@ import { loadCalendar } from '../lib/calendar/index.js';
 import { sampleDay } from '../lib/qa/sample.js';
 import { KeyRing } from '../recordings-store/crypto.js';
 import { FsBlobStore } from '../recordings-store/storage.js';
-import { PASSWORD, startDesk } from './helpers/desk.js';
+import { deskLogin, needsChromium, openBrowser } from './helpers/browser.js';
+import { startDesk } from './helpers/desk.js';
 import { seedRecording } from './helpers/recording-seed.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `needs Chromium at ${CHROMIUM}`;
 
-t.test('a supervisor plays a sampled call, seeks, scores it while listening; the score is stored and shows', { timeout: 90_000, skip }, async (t) => {
-  const { chromium } = await import('playwright-core');
+t.test('a supervisor plays a sampled call, seeks, scores it while listening; the score is stored and shows', { timeout: 90_000, skip: needsChromium }, async (t) => {
   const storeDir = mkdtempSync(path.join(os.tmpdir(), 'qa-browser-'));
   const keys = new KeyRing({ id: 'q', key: randomBytes(32) });
   const store = new FsBlobStore(storeDir);
@@ -36,22 +34,9 @@ t.test('a supervisor plays a sampled call, seeks, scores it while listening; the
   await d.app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(d.app.server.address() as { port: number }).port}`;
 
-  const profile = mkdtempSync(path.join(os.tmpdir(), 'qa-chromium-'));
-  t.teardown(() => rmSync(profile, { recursive: true, force: true }));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'],
-  });
-  t.teardown(() => browser.close());
-  browser.setDefaultTimeout(10_000);
+  const { browser, errors } = await openBrowser(t);
   const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(base + '/');
-  await page.fill('#login-form input[name=staffNo]', 'sup1');
-  await page.fill('#login-form input[name=password]', PASSWORD);
-  await page.click('#login-form button[type=submit]');
-  await page.waitForSelector('#desk-view:not([hidden])');
+  await deskLogin(page, base + '/', 'sup1');
   await page.click('#recordings-link');
   await page.waitForFunction(() => document.body.dataset.ready === '1' && document.body.dataset.qaReady === '1');
 
