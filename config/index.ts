@@ -76,6 +76,7 @@ function buildSchema(root: string) {
     CALLBACK_SLA_MIN: minutes(120, 1),
     CALLBACK_MAX_ATTEMPTS: z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a whole number 1-10' }).int('must be a whole number 1-10').min(1).max(10).default(3)),
     CALLBACK_RETRY_MIN: minutes(15, 1),
+    CALLBACK_CALLER_FIRST: z.preprocess(blankToUndefined, z.enum(['true', 'false'], { error: 'must be true or false' }).default('false')),
     // QA (质检): the share of answered calls sampled each working day; 0.05 is the provincial norm (质检率 >= 5 %).
     QA_SAMPLE_RATE: z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a number 0..1' }).min(0, 'must be 0..1').max(1, 'must be 0..1').default(0.05)),
   }).superRefine((e, ctx) => {
@@ -158,7 +159,7 @@ export type Config = Readonly<{
   /** Calls the centre places: `endpoint` unset means none can be placed on a real Asterisk (the simulator dials PJSIP/{number}). */
   outbound: Readonly<{ endpoint?: string; callerId: string }>;
   /** Callbacks (lib/callbacks): when a missed call is called back, its deadline, attempts and their spacing. */
-  callbacks: Readonly<{ missedDelayMs: number; slaMs: number; maxAttempts: number; retryMs: number }>;
+  callbacks: Readonly<{ missedDelayMs: number; slaMs: number; maxAttempts: number; retryMs: number; callerFirst: boolean }>;
   /** QA scoring (lib/qa): the daily sample's share of the answered calls (0..1). */
   qa: Readonly<{ sampleRate: number }>;
   projectRoot: string;
@@ -220,7 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     outbound: Object.freeze({ endpoint: e.OUTBOUND_ENDPOINT, callerId: e.OUTBOUND_CALLER_ID }),
     callbacks: Object.freeze({
       missedDelayMs: e.CALLBACK_MISSED_DELAY_MIN * 60_000, slaMs: e.CALLBACK_SLA_MIN * 60_000, maxAttempts: e.CALLBACK_MAX_ATTEMPTS,
-      retryMs: e.CALLBACK_RETRY_MIN * 60_000,
+      retryMs: e.CALLBACK_RETRY_MIN * 60_000, callerFirst: e.CALLBACK_CALLER_FIRST === 'true',
     }),
     qa: Object.freeze({ sampleRate: e.QA_SAMPLE_RATE }),
     recordings: Object.freeze({

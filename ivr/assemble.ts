@@ -36,7 +36,7 @@ export interface CallPathOptions {
   /** Record answered calls (ivr/recording/capture.ts), reporting to this recordings queue. */
   recordings?: RecordingJobs;
   /** Place callback calls (ivr/callbacks): the dial string of a number and the caller id shown. */
-  outbound?: { dialString(number: string): string; callerId: string };
+  outbound?: { dialString(number: string): string; callerId: string; callerFirst?: boolean };
 }
 
 export interface CallPath { controller: Controller; acd: RoutingAcd; capture?: CallCapture; dialler?: CallbackDialler; stop(): Promise<void> }
@@ -70,7 +70,7 @@ export async function assembleCallPath(o: CallPathOptions): Promise<CallPath> {
   capture?.start().catch((err: Error) => log.error({ err: err.message }, 'recording commands: could not subscribe'));
   const dialler = o.outbound && new CallbackDialler({
     binding: ariBinding(controller), app: o.ari.app, presence, directory, redis, keyPrefix, log, timers, recorder,
-    dialString: o.outbound.dialString, callerId: o.outbound.callerId,
+    dialString: o.outbound.dialString, callerId: o.outbound.callerId, callerFirst: o.outbound.callerFirst,
   });
   await dialler?.start().catch((err: Error) => log.error({ err: err.message }, 'callback dialler: presence subscription failed (periodic tick only)'));
   return {

@@ -56,7 +56,7 @@ export const ivrComponent: Component = {
     };
     const callPath = await assembleCallPath({
       ari: config.ari, log, orm, redis, keyPrefix: prefix, flows, calendar, lookups, timers, recorder: new CallEvents(sink), recordings,
-      outbound: { dialString, callerId: config.outbound.callerId },
+      outbound: { dialString, callerId: config.outbound.callerId, callerFirst: config.callbacks.callerFirst },
     });
     callPath.controller.start();
     const outbound = endpoint

@@ -118,6 +118,8 @@ export const PROMPTS = {
   'callback-lawyer-intro': '回拨电话，正在为您接通来电人，请稍候。',
   // Played to the caller when they are called first (caller-first mode), while a lawyer is connected.
   'callback-connecting': '正在为您接通律师，请稍候。',
+  // Caller-first callback whose lawyer did not answer.
+  'callback-sorry': '很抱歉，律师暂时无法接听，我们稍后再给您回电。再见！',
   'ticket-reply-callback': '关于您反映的问题，我们已经办理完毕，并作出了答复。书面答复会寄给您，有疑问请再拨打12348。再见！',
 
   // --- Failures --------------------------------------------------------------------------------------------------
@@ -165,7 +167,7 @@ export const REQUIRED_PROMPTS: readonly string[] = [
   'invalid-input', 'no-input', 'transferring', 'queue-apology', 'queue-position-before', 'queue-position-after',
   'queue-next', 'queue-wait-before', 'queue-wait-after', 'queue-callback-offer', 'queue-callback-accepted',
   'callback-overflow-menu', 'callback-confirm-before', 'callback-confirm-after', 'callback-enter-number', 'callback-number-invalid',
-  'callback-intro', 'callback-lawyer-intro', 'callback-connecting',
+  'callback-intro', 'callback-lawyer-intro', 'callback-connecting', 'callback-sorry',
   'after-hours', 'holiday-closed', 'leave-message', 'voicemail-thanks',
   'survey-intro', 'survey-menu', 'survey-thanks', 'survey-dissatisfied', 'goodbye',
   'callback-intro', 'hotline-unavailable', 'hotline-callback-later', 'error-apology', 'call-resumed',

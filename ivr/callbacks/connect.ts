@@ -11,6 +11,7 @@ import { failure, ring } from '../acd/offer.js';
 import type { Presence } from '../acd/presence.js';
 import type { Agent } from '../acd/types.js';
 import type { ServiceLine } from '../records/events.js';
+import { connectCallerFirst } from './caller-first.js';
 
 export interface CallbackRecorder {
   arrived(call: { callId: string; callerNumber: string; calledNumber: string }, flow: { name: string; revision: number }): void;
@@ -33,6 +34,8 @@ export interface ConnectContext {
   callerId: string;
   lawyerRingMs: number;
   callerRingMs: number;
+  /** Ring the caller first, then the lawyer (caller-first.ts); default: the lawyer first. */
+  callerFirst?: boolean;
 }
 
 export interface CallbackCall {
@@ -49,10 +52,11 @@ export type ConnectResult =
   /** The caller was dialled: an attempt with its outcome. */
   | { kind: 'attempt'; outcome: AttemptOutcome; staffNo: string; callId: string; detail?: string };
 
-const HANGUP = new Set(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
-const KIND_LABEL: Record<string, string> = { queued: '排队回拨', missed: '漏接回拨', voicemail: '留言回拨', dissatisfied: '不满意回访', promised: '约定回拨' };
+export const HANGUP = new Set(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
+export const KIND_LABEL: Record<string, string> = { queued: '排队回拨', missed: '漏接回拨', voicemail: '留言回拨', dissatisfied: '不满意回访', promised: '约定回拨' };
 
 export async function connectCallback(ctx: ConnectContext, cb: CallbackCall, agent: Agent, onAttempt: () => Promise<void>): Promise<ConnectResult> {
+  if (ctx.callerFirst) return connectCallerFirst(ctx, cb, agent, onAttempt);
   const staffNo = agent.staffNo;
   const at = () => new Date().toISOString();
   const legId = `cbl-${staffNo}-${cb.callId}`;
@@ -124,7 +128,7 @@ export async function connectCallback(ctx: ConnectContext, cb: CallbackCall, age
 }
 
 /** Rings the caller into the app; the lawyer hanging up meanwhile gives up on this attempt. */
-function dialCaller(ctx: ConnectContext, cb: CallbackCall, lawyerGone: Promise<unknown>): Promise<{ outcome: AttemptOutcome; detail?: string }> {
+export function dialCaller(ctx: ConnectContext, cb: CallbackCall, lawyerGone: Promise<unknown>): Promise<{ outcome: AttemptOutcome; detail?: string }> {
   return new Promise((resolve) => {
     let endpoint: string;
     try { endpoint = ctx.dialString(cb.number); } catch (err) { resolve({ outcome: 'invalid_number', detail: (err as Error).message }); return; }

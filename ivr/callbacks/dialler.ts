@@ -31,6 +31,8 @@ export interface DiallerOptions {
   lawyerRingMs?: number;
   callerRingMs?: number;
   tickMs?: number;
+  /** Ring the caller first, then the lawyer (CALLBACK_CALLER_FIRST). */
+  callerFirst?: boolean;
 }
 
 export interface CallbackToPlace { callbackId: string; kind: string; attempt: number; number: string; line: string; topic: string | null; priority: number; place: number }
@@ -82,7 +84,7 @@ export class CallbackDialler {
     return {
       ari: this.ari, presence: this.o.presence, desk: this.desk, recorder: this.o.recorder, timers: this.o.timers, log: this.o.log,
       app: this.o.app, dialString: this.o.dialString, callerId: this.o.callerId,
-      lawyerRingMs: this.o.lawyerRingMs ?? 20_000, callerRingMs: this.o.callerRingMs ?? 30_000,
+      lawyerRingMs: this.o.lawyerRingMs ?? 20_000, callerRingMs: this.o.callerRingMs ?? 30_000, callerFirst: this.o.callerFirst,
     };
   }
 

@@ -14,13 +14,13 @@ export const ALWAYS_OPEN = 'mon-sun 00:00-24:00; holiday 00:00-24:00';
 
 export interface CallbackRig { dialler: CallbackDialler; jobs: CallbackJobs; close(): Promise<void> }
 
-export async function callbackRig(a: AcdHotline, o: { worker?: boolean; leaseMs?: number; hours?: string; lockMs?: number } = {}): Promise<CallbackRig> {
+export async function callbackRig(a: AcdHotline, o: { worker?: boolean; leaseMs?: number; hours?: string; lockMs?: number; callerFirst?: boolean } = {}): Promise<CallbackRig> {
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
   const dialler = new CallbackDialler({
     binding: ariBinding(a.h.controller), app: 'hotline', presence: a.presence, directory: StaffDirectory.fromOrm(a.h.orm, log, { ttlMs: 200 }),
     redis: a.h.redis, keyPrefix: a.h.prefix, log, timers: countingTimers(SCALE), recorder: a.h.recorder,
     dialString: (n) => { if (!/^[0-9]{3,20}$/.test(n)) throw new Error('not a number'); return `PJSIP/${n}`; },
-    callerId: '12348', lawyerRingMs: 15_000, callerRingMs: 20_000, tickMs: 500,
+    callerId: '12348', lawyerRingMs: 15_000, callerRingMs: 20_000, tickMs: 500, callerFirst: o.callerFirst,
   });
   await dialler.start();
   const jobs = new CallbackJobs({
