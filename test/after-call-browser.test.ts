@@ -102,6 +102,19 @@ t.test('during a call a lawyer books an appointment and files a legal-aid applic
   t.match(app, { call_id: callId, applicant_phone: CALLER, exempt_group: 'migrant_worker_wages', status: 'received', created_by: '101' });
   t.same(app.documents_missing, ['身份证复印件', '考勤记录']);
 
+  // The caller asks for a later time: 改约 from the list, the next free slot, 预约 — the same appointment, moved.
+  await page.waitForFunction(() => [...document.querySelectorAll('#ap-list tbody button')].some((b) => b.textContent === '改约'));
+  await page.click('#ap-list tbody tr >> nth=0 >> button:has-text("改约")');
+  await page.click('#ap-find');
+  await page.waitForSelector('#ap-slots input[name=slotId] >> nth=1');
+  await page.click('#ap-slots input[name=slotId] >> nth=1');
+  await page.click('#ap-form button[type=submit]');
+  await page.waitForFunction(() => /^已改约：人民调解/.test(document.getElementById('ap-result')?.textContent ?? ''));
+  const moved = await a.h.sql('select id, moves, starts_at from appointment where call_id = ?', [callId]);
+  t.equal(moved.length, 1, 'moved, not booked twice');
+  t.equal(moved[0].moves, 1);
+  t.not(new Date(moved[0].starts_at).getTime(), new Date(appt.starts_at).getTime(), 'at another time');
+
   // The caller hangs up; the supervisor logs in and sees both on the 办后事项 page.
   await a.h.hangup(callId);
   await deskPage.click('#logout');
@@ -116,6 +129,10 @@ t.test('during a call a lawyer books an appointment and files a legal-aid applic
   await page.waitForFunction((n) => document.querySelector('#la-list tbody')?.textContent?.includes(n), caseNumber);
   const laRow = await page.$$eval('#la-list tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
   t.match(laRow[0], [caseNumber, '李明', '已受理']);
+  // The supervisor takes the application into review from the list.
+  await page.click('#la-list tbody tr >> nth=0 >> button:has-text("开始审查")');
+  await page.waitForFunction(() => document.getElementById('ac-action-result')?.textContent === '已转入审查');
+  t.equal((await a.h.sql('select status from legal_aid_application where case_number = ?', [caseNumber]))[0].status, 'under_review');
   const apRow = await page.$$eval('#ap-list tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
   t.match(apRow[0], [/\d/, '人民调解', '调解室', `李明 ${CALLER}`, '已预约']);
 

@@ -1,3 +1,4 @@
+/* global ACTIONS -- defined by after-call-actions.js, loaded first */
 // 办后事项 page: appointments, legal-aid applications and complaint / supervision tickets, linked to the call the
 // lawyer is handling (GET /api/handling). Same session cookie as the desk page; every text shown is Chinese.
 'use strict';
@@ -37,21 +38,32 @@ function formBody(form, skip = []) {
 
 const callId = () => $('ac-call').value || undefined;
 
-function row(tbody, cells, cls) {
+let supervisor = false;
+
+function row(tbody, cells, cls, actions = []) {
   const tr = document.createElement('tr');
   if (cls) tr.className = cls;
   for (const c of cells) { const td = document.createElement('td'); td.textContent = c ?? '—'; tr.append(td); }
+  const td = document.createElement('td');
+  for (const [label, fn] of actions) {
+    const b = document.createElement('button'); b.type = 'button'; b.textContent = label; b.className = 'ac-action';
+    b.addEventListener('click', fn);
+    td.append(b);
+  }
+  tr.append(td);
   tbody.append(tr);
 }
+
+const acts = (kind, item) => ACTIONS.actionsFor(kind, item, { api, refresh: refreshLists, supervisor });
 
 async function refreshLists() {
   const [ap, la, tk] = await Promise.all([api('GET', '/api/appointments?limit=100'), api('GET', '/api/legal-aid?limit=100'), api('GET', '/api/tickets?limit=100')]);
   const apBody = $('ap-list').tBodies[0]; apBody.replaceChildren();
-  for (const a of ap.items) row(apBody, [time(a.startsAt), a.serviceName, a.room, `${a.callerName ?? ''} ${a.callerNumber}`, STATUS[a.status], STATUS[a.reminderStatus] ?? '—']);
+  for (const a of ap.items) row(apBody, [time(a.startsAt), a.serviceName, a.room, `${a.callerName ?? ''} ${a.callerNumber}`, STATUS[a.status], STATUS[a.reminderStatus] ?? '—'], '', acts('appointment', a));
   const laBody = $('la-list').tBodies[0]; laBody.replaceChildren();
-  for (const a of la.items) row(laBody, [a.caseNumber, a.applicantName, STATUS[a.status], a.stepDue, a.decisionDue, a.overdue ? '超期' : ''], a.overdue ? 'ac-overdue' : '');
+  for (const a of la.items) row(laBody, [a.caseNumber, a.applicantName, STATUS[a.status], a.stepDue, a.decisionDue, a.overdue ? '超期' : ''], a.overdue ? 'ac-overdue' : '', acts('legal-aid', a));
   const tkBody = $('tk-list').tBodies[0]; tkBody.replaceChildren();
-  for (const t of tk.items) row(tkBody, [t.id, t.kind === 'complaint' ? '投诉' : '监督', t.summary, t.handler ?? t.department, t.dueDate, STATUS[t.status], t.overdue ? '超期' : ''], t.overdue ? 'ac-overdue' : '');
+  for (const t of tk.items) row(tkBody, [t.id, t.kind === 'complaint' ? '投诉' : '监督', t.summary, t.handler ?? t.department, t.dueDate, STATUS[t.status], t.overdue ? '超期' : ''], t.overdue ? 'ac-overdue' : '', acts('ticket', t));
 }
 
 async function banner() {
@@ -65,6 +77,7 @@ async function start() {
   let me;
   try { me = await api('GET', '/api/me'); } catch { $('ac-login').hidden = false; return; }
   $('ac-me').textContent = `${me.name}（工号 ${me.staffNo}）`;
+  supervisor = me.role === 'supervisor';
   await banner();
   const calls = await api('GET', '/api/handling').catch(() => []);
   for (const c of calls) {
@@ -100,8 +113,11 @@ async function start() {
     if (!slot) { $('ap-result').textContent = '请先选择时段'; return; }
     try {
       const b = formBody(f, ['service', 'date', 'slotId']);
-      const a = await api('POST', '/api/appointments', { ...b, slotId: slot.value, callId: callId() });
-      $('ap-result').textContent = `已预约：${a.serviceName} ${time(a.startsAt)}，${a.place}（${a.room}）`;
+      const moving = ACTIONS.takeMove();
+      const a = moving
+        ? await api('PATCH', `/api/appointments/${moving}`, { slotId: slot.value })
+        : await api('POST', '/api/appointments', { ...b, slotId: slot.value, callId: callId() });
+      $('ap-result').textContent = `${moving ? '已改约' : '已预约'}：${a.serviceName} ${time(a.startsAt)}，${a.place}（${a.room}）`;
       await refreshLists();
     } catch (e) { $('ap-result').textContent = e.message; }
   });
