@@ -104,3 +104,18 @@ t.test('caller profile: dialect and green-channel listing, by the lawyer handlin
   t.match(off, { status: 200, body: { vulnerable: false, name: '王大爷', dialect: '粤语' } });
   t.equal((await d.orm.em.fork().getConnection().execute(`select 1 from vulnerable_caller where number = '13800000105'`)).length, 0);
 });
+
+t.test('a controller whose Redis connection fails fast (as npm start makes it) still hears desk commands', async (t) => {
+  const { Redis } = await import('ioredis');
+  const pino = (await import('pino')).default;
+  const { listenForCommands, sendCommand } = await import('../ivr/acd/commands.js');
+  // Not connected yet, and no offline queue: a plain duplicate of it could not subscribe.
+  const failFast = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+  t.teardown(() => failFast.disconnect());
+  const got: AcdCommand[] = [];
+  const stop = await listenForCommands(failFast, `${d.prefix}-ff`, pino({ level: 'silent' }), (c) => got.push(c));
+  t.teardown(stop);
+  t.equal(await sendCommand(d.redis, `${d.prefix}-ff`, { type: 'transfer', callId: 'ff-1', by: 'lawyer1', toLine: 'complaint' }), 1, 'subscribed');
+  await until(() => got.length === 1, 'the command heard');
+  t.match(got[0], { callId: 'ff-1', toLine: 'complaint' });
+});

@@ -44,7 +44,8 @@ export async function sendCommand(redis: Redis, keyPrefix: string, cmd: AcdComma
 
 /** Listens on its own connection (a subscribed connection can do nothing else); returns the unsubscribe. */
 export async function listenForCommands(redis: Redis, keyPrefix: string, log: Logger, fn: (cmd: AcdCommand) => void): Promise<() => Promise<void>> {
-  const sub = redis.duplicate();
+  // Queued until connected (the controller's own connection fails fast instead), and resubscribed after a reconnect.
+  const sub = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, autoResubscribe: true });
   sub.on('error', (err: Error) => log.warn({ err: err.message }, 'desk commands: redis unavailable'));
   sub.on('message', (_channel: string, message: string) => {
     const cmd = parseCommand(message);
