@@ -22,13 +22,11 @@ export async function callerProfile(em: EntityManager, number: string): Promise<
 }
 
 export async function saveCallerProfile(em: EntityManager, by: string, number: string, patch: CallerPatch): Promise<CallerProfile> {
-  const listing = patch.vulnerable ?? (patch.vulnerableReason ? true : undefined);
-  if (listing && !patch.vulnerableReason?.trim()) {
-    const existing = await em.findOne(VulnerableCaller, { number });
-    if (!existing) throw badField('vulnerableReason', 'is required to list a caller for the green channel');
-  }
+  const { vulnerable, vulnerableReason, ...fields } = patch;
+  const reason = vulnerableReason?.trim() || undefined;
+  // A reason alone lists the caller too; `vulnerable: false` unlists whatever the reason says.
+  const listing = vulnerable ?? (reason ? true : undefined);
   await em.transactional(async (tx) => {
-    const { vulnerable: _v, vulnerableReason, ...fields } = patch;
     if (Object.keys(fields).length) {
       const c = await tx.findOne(Caller, { number });
       if (c) tx.assign(c, { ...fields, updatedBy: by });
@@ -37,8 +35,9 @@ export async function saveCallerProfile(em: EntityManager, by: string, number: s
     if (listing === false) await tx.nativeDelete(VulnerableCaller, { number });
     else if (listing) {
       const v = await tx.findOne(VulnerableCaller, { number });
-      if (v) { if (vulnerableReason?.trim()) tx.assign(v, { reason: vulnerableReason.trim(), addedBy: by }); }
-      else tx.create(VulnerableCaller, { number, reason: vulnerableReason!.trim(), addedBy: by });
+      if (v && reason) tx.assign(v, { reason, addedBy: by });
+      else if (!v && !reason) throw badField('vulnerableReason', 'is required to list a caller for the green channel');
+      else if (!v) tx.create(VulnerableCaller, { number, reason: reason!, addedBy: by });
     }
   });
   return callerProfile(em.fork(), number);

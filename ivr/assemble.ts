@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Timers } from '../flows/timers.js';
 import type { Calendar } from '../flows/types.js';
-import { callerDialects, workOrderFirstInquiry } from '../agent-desk/first-inquiry.js';
+import { callerRouting } from '../agent-desk/first-inquiry.js';
 import { RoutingAcd } from './acd/acd.js';
 import { ariBinding } from './acd/ari-ops.js';
 import { StaffDirectory } from './acd/directory.js';
@@ -49,10 +49,11 @@ export async function assembleCallPath(o: CallPathOptions): Promise<CallPath> {
   const epoch0 = Date.now(), timers0 = timers.now();
   const presence = new Presence({ redis, keyPrefix, log, history, timers, clock: () => epoch0 + (timers.now() - timers0) });
   const directory = StaffDirectory.fromOrm(orm, log);
+  const callers = callerRouting(orm);
   const acd: RoutingAcd = new RoutingAcd({
     redis, keyPrefix, app: o.ari.app, log, timers, presence, directory,
-    firstInquiry: workOrderFirstInquiry(orm), onAnswered: (id, staff) => recorder.answered(id, staff),
-    onTransferred: (id, t) => recorder.transferred(id, t), dialects: callerDialects(orm), queueSettings: serviceQueueSettings(orm, log),
+    firstInquiry: callers, onAnswered: (id, staff) => recorder.answered(id, staff),
+    onTransferred: (id, t) => recorder.transferred(id, t), dialects: callers, queueSettings: serviceQueueSettings(orm, log),
     onBridged: (info) => capture?.onBridged(info),
     // The controller is created next; by the time a call is offered it exists.
     ivrPath: (callId): Array<{ node: string; digits?: string }> => controller.ivrPath(callId),

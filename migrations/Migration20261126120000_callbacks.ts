@@ -43,6 +43,8 @@ export class Migration20261126120000_callbacks extends Migration {
     );`);
     this.addSql(`create index if not exists "callback_open_idx" on "callback" ("next_attempt_at") where "status" in ('pending', 'dialling');`);
     this.addSql(`create index if not exists "callback_owner_idx" on "callback" ("owner_staff_no", "status");`);
+    // The sweep asks, for each recently ended call that may need one, whether it has its callback already.
+    this.addSql(`create index if not exists "callback_origin_idx" on "callback" ("origin_call_id");`);
     this.addSql(`create table if not exists "callback_attempt" (
       "id" bigserial primary key,
       "callback_id" bigint not null references "callback" ("id"),

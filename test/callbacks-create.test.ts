@@ -2,6 +2,8 @@
 // days from the official calendar), and the attempt claims that keep a callback from being dialled twice. Real
 // PostgreSQL (a fresh database); times are China Standard Time, written out by hand.
 import t from 'tap';
+import pino from 'pino';
+import { CallbackJobs } from '../ivr/callbacks/jobs.js';
 import { loadCalendar } from '../lib/calendar/index.js';
 import { attemptEnded, attemptStarted, claimAttempt, releaseClaim, renewLease } from '../lib/callbacks/attempts.js';
 import { callbacksFromCalls, syncPromise } from '../lib/callbacks/create.js';
@@ -140,8 +142,6 @@ t.test('a lawyer\'s promise on a work order: a task of theirs, moved and withdra
 });
 
 t.test('an attempt due when the centre is closed waits for the opening, its attempt unused; a caller who got through is not called back', async (t) => {
-  const { CallbackJobs } = await import('../ivr/callbacks/jobs.js');
-  const pino = (await import('pino')).default;
   const placed: string[] = [];
   const dialler = { async waitAndConnect(cb: { callbackId: string }) { placed.push(cb.callbackId); return { kind: 'attempt', outcome: 'answered', staffNo: '101', callId: 'x' }; } };
   let now = cst('2026-11-28T10:00:00'); // a Saturday

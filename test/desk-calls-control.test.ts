@@ -2,7 +2,9 @@
 // body answered with the field, the command as a controller receives it, and the one work order a transferred call
 // keeps (owned by the first lawyer, editable by the one now handling the call).
 import t from 'tap';
-import { commandChannel, parseCommand, type AcdCommand } from '../ivr/acd/commands.js';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { commandChannel, listenForCommands, parseCommand, sendCommand, type AcdCommand } from '../ivr/acd/commands.js';
 import { startDesk, type TestDesk } from './helpers/desk.js';
 import { until } from './helpers/sim.js';
 
@@ -106,9 +108,6 @@ t.test('caller profile: dialect and green-channel listing, by the lawyer handlin
 });
 
 t.test('a controller whose Redis connection fails fast (as npm start makes it) still hears desk commands', async (t) => {
-  const { Redis } = await import('ioredis');
-  const pino = (await import('pino')).default;
-  const { listenForCommands, sendCommand } = await import('../ivr/acd/commands.js');
   // Not connected yet, and no offline queue: a plain duplicate of it could not subscribe.
   const failFast = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
   t.teardown(() => failFast.disconnect());

@@ -2,7 +2,7 @@
 // the field named, searches and their filters, the CSV export, and above all that no route shows a lawyer another
 // lawyer's work orders or calls, except those of a caller the lawyer is handling right now.
 import t from 'tap';
-import { workOrderFirstInquiry } from '../agent-desk/first-inquiry.js';
+import { callerRouting } from '../agent-desk/first-inquiry.js';
 import { startDesk, type TestDesk } from './helpers/desk.js';
 
 const A = '13800138000'; // called lawyer1, and later lawyer2
@@ -200,7 +200,7 @@ t.test('the CSV export: BOM, Chinese headers, labels, quoting, formula guard, de
 });
 
 t.test('first inquiry: the owner of a caller\'s open work order, for the ACD', async (t) => {
-  const fi = workOrderFirstInquiry(d.orm);
+  const fi = callerRouting(d.orm);
   t.equal(await fi.ownerFor(B), 'lawyer2', 'B\'s matter awaits lawyer2\'s follow-up');
   t.equal(await fi.ownerFor(A), 'lawyer1', 'A\'s newest open matter is lawyer1\'s');
   t.equal(await fi.ownerFor(C), undefined, 'C\'s matter was transferred: nothing open');

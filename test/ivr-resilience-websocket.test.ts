@@ -12,12 +12,7 @@ let h: TestHotline;
 t.before(async () => { h = await startHotline(); });
 t.teardown(() => h?.close());
 
-/** A caller; hung up when the test ends whatever happened, so that a failure does not leak into the next test. */
-async function dial(t: Test, from: string): Promise<string> {
-  const id = await h.dial(from);
-  t.teardown(() => h.hangup(id));
-  return id;
-}
+const dial = (t: Test, from: string) => h.dialFor(t, from);
 
 /** Counts 'connected' from now on. */
 function connects(c: Controller): () => number {

@@ -142,7 +142,7 @@ async function converse(ctx: OfferContext, call: OfferedCall, agent: Agent, legI
   const staffNo = agent.staffNo;
   const started = ctx.timers.now();
   const bridgeId = `${legId}-bridge`;
-  let renew: TimerHandle | undefined;
+  let stopLease: () => void = () => undefined;
   let ended: (who: 'caller' | 'lawyer') => void = () => undefined;
   const end = new Promise<'caller' | 'lawyer'>((resolve) => { ended = resolve; });
   const stops = [
@@ -172,12 +172,7 @@ async function converse(ctx: OfferContext, call: OfferedCall, agent: Agent, legI
     call.talking(staffNo);
     void Promise.resolve().then(() => ctx.onBridged?.({ callId: call.callId, staffNo, bridgeId }))
       .catch((err: Error) => ctx.log.error({ err: err.message, call: call.callId }, 'onBridged failed'));
-    // Keep the on-call lease alive so no other process frees the lawyer mid-conversation.
-    const every = Math.max(1000, Math.floor(ctx.presence.leaseMs / 3));
-    const tick = () => {
-      renew = ctx.timers.setTimer(every, () => { void ctx.presence.renew(staffNo, call.token).catch(() => undefined); tick(); });
-    };
-    tick();
+    stopLease = ctx.presence.keepLease(staffNo, call.token, ctx.timers);
     const who = call.gone ? 'caller' : await end;
     // Either side ends the conversation. The caller gone: hang up the lawyer. The lawyer gone: the caller stays
     // for the rest of the flow (the survey).
@@ -189,7 +184,7 @@ async function converse(ctx: OfferContext, call: OfferedCall, agent: Agent, legI
     ctx.desk.publish({ type: 'ended', staffNo, callId: call.callId, at: new Date().toISOString() });
     return { kind: 'talked', ms: ctx.timers.now() - started };
   } finally {
-    if (renew !== undefined) ctx.timers.clearTimer(renew);
+    stopLease();
     for (const s of stops) s();
   }
 }

@@ -99,15 +99,10 @@ if op == 'desk' then
   save(key, n, true)
   return reply(1, n)
 end
-if op == 'claim' then
-  if v.state ~= 'ready' then return reply(0, v) end
-  local n = { staffNo = staff, state = 'ringing', since = now, call = a, deadline = now + tonumber(b), idle = v.idle or v.since }
-  save(key, n, true)
-  return reply(1, n)
-end
-if op == 'reserve' then
-  -- A lawyer placing a call themselves (click-to-call): from any state but offline or a call in progress.
-  if busy or v.state == 'offline' then return reply(0, v) end
+if op == 'claim' or op == 'reserve' then
+  -- claim: the ACD takes a ready lawyer. reserve: a lawyer placing a call themselves (click-to-call), from any state
+  -- but offline or a call in progress.
+  if (op == 'claim' and v.state ~= 'ready') or (op == 'reserve' and (busy or v.state == 'offline')) then return reply(0, v) end
   local n = { staffNo = staff, state = 'ringing', since = now, call = a, deadline = now + tonumber(b), idle = v.idle or v.since }
   save(key, n, true)
   return reply(1, n)
@@ -247,6 +242,18 @@ export class Presence {
 
   /** Click-to-call: the lawyer (not offline, not in a call) -> ringing under `token`, whatever they chose before. */
   async reserve(staffNo: string, token: string): Promise<boolean> { return (await this.op('reserve', staffNo, token, this.leaseMs)).ok; }
+
+  /**
+   * Keeps a ringing / on-call lease alive (every third of it) until the returned stop, so no other process frees the
+   * lawyer mid-conversation. `timers` is the caller's clock (its pending timers are counted there).
+   */
+  keepLease(staffNo: string, token: string, timers: Timers = this.timers): () => void {
+    const every = Math.max(1000, Math.floor(this.leaseMs / 3));
+    let h: TimerHandle | undefined;
+    const tick = () => { h = timers.setTimer(every, () => { void this.renew(staffNo, token).catch(() => undefined); tick(); }); };
+    tick();
+    return () => { if (h !== undefined) timers.clearTimer(h); h = undefined; };
+  }
 
   /** ringing -> on_call (the lawyer picked up). */
   async answered(staffNo: string, token: string): Promise<boolean> { return (await this.op('answer', staffNo, token, this.leaseMs)).ok; }

@@ -2,25 +2,17 @@
 // first and, once they answer, hears who is calling and that a lawyer is being connected while the lawyer's phone
 // rings; then both are bridged. A lawyer who does not answer leaves the caller an apology and the promise of another
 // call: the attempt ends (lawyer_unavailable) and is tried again later, like an unanswered one.
-import type { TimerHandle } from '../../flows/timers.js';
 import { ring } from '../acd/offer.js';
 import type { Agent } from '../acd/types.js';
-import type { ServiceLine } from '../records/events.js';
-import { dialCaller, HANGUP, KIND_LABEL, type CallbackCall, type ConnectContext, type ConnectResult } from './connect.js';
+import { dialCaller, HANGUP, offerToDesk, openCallbackRecord, type CallbackCall, type ConnectContext, type ConnectResult } from './connect.js';
 
 export async function connectCallerFirst(ctx: ConnectContext, cb: CallbackCall, agent: Agent, onAttempt: () => Promise<void>): Promise<ConnectResult> {
   const staffNo = agent.staffNo;
   const at = () => new Date().toISOString();
   const legId = `cbl-${staffNo}-${cb.callId}`;
   const bridgeId = `${cb.callId}-bridge`;
-  ctx.desk.publish({
-    type: 'offered', staffNo, callId: cb.callId, callerNumber: cb.number, line: cb.line, topic: cb.topic ?? undefined,
-    priority: cb.priority, green: cb.priority > 0, ivrPath: [{ node: `${KIND_LABEL[cb.kind] ?? '回拨'}（第${cb.attempt}次，先呼来电人）` }], at: at(),
-  });
-  ctx.recorder.arrived({ callId: cb.callId, callerNumber: cb.number, calledNumber: 'callback' }, { name: 'callback', revision: 0 });
-  ctx.recorder.tagged(cb.callId, 'direction', 'callback');
-  ctx.recorder.tagged(cb.callId, 'callbackId', cb.callbackId);
-  ctx.recorder.queued(cb.callId, { serviceLine: cb.line as ServiceLine, ...(cb.topic ? { legalTopic: cb.topic } : {}), priority: cb.priority });
+  offerToDesk(ctx, cb, staffNo, '，先呼来电人');
+  openCallbackRecord(ctx, cb);
   await onAttempt();
   const dialled = await dialCaller(ctx, cb, new Promise<never>(() => undefined));
   if (dialled.outcome !== 'answered') {
@@ -40,9 +32,9 @@ export async function connectCallerFirst(ctx: ConnectContext, cb: CallbackCall, 
     for (const fn of goneFns) fn();
     ended('caller');
   })];
-  let renew: TimerHandle | undefined;
+  let stopLease: () => void = () => undefined;
   const finish = async (reason: 'completed' | 'not_reached') => {
-    if (renew !== undefined) ctx.timers.clearTimer(renew);
+    stopLease();
     for (const s of stops) s();
     await ctx.ari.destroyBridge(bridgeId).catch(() => undefined);
     ctx.desk.publish({ type: 'ended', staffNo, callId: cb.callId, at: at() });
@@ -72,9 +64,7 @@ export async function connectCallerFirst(ctx: ConnectContext, cb: CallbackCall, 
     return { kind: 'attempt', outcome: 'lawyer_unavailable', staffNo, callId: cb.callId };
   }
   await ctx.presence.answered(staffNo, cb.token).catch(() => undefined);
-  const every = Math.max(1000, Math.floor(ctx.presence.leaseMs / 3));
-  const tick = () => { renew = ctx.timers.setTimer(every, () => { void ctx.presence.renew(staffNo, cb.token).catch(() => undefined); tick(); }); };
-  tick();
+  stopLease = ctx.presence.keepLease(staffNo, cb.token, ctx.timers);
   stops.push(ctx.ari.watch(legId, (ev) => { if (HANGUP.has(ev.type)) ended('lawyer'); }));
   await ctx.ari.addToBridge(bridgeId, [legId]).catch((err: Error) => ctx.log.error({ err: err.message, callback: cb.callbackId }, 'callback: could not bridge the lawyer'));
   ctx.recorder.answered(cb.callId, staffNo);

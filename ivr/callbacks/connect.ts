@@ -3,7 +3,7 @@
 // (call record with tags direction=callback and callbackId; a work order is drafted when it is answered), and the
 // lawyer's presence goes ringing -> on call -> wrap-up exactly as for an inbound call.
 import type { Logger } from 'pino';
-import type { TimerHandle, Timers } from '../../flows/timers.js';
+import type { Timers } from '../../flows/timers.js';
 import type { AttemptOutcome } from '../../lib/entities/callback.js';
 import type { AcdAri } from '../acd/ari-ops.js';
 import type { DeskEvents } from '../acd/desk-events.js';
@@ -53,17 +53,14 @@ export type ConnectResult =
   | { kind: 'attempt'; outcome: AttemptOutcome; staffNo: string; callId: string; detail?: string };
 
 export const HANGUP = new Set(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
-export const KIND_LABEL: Record<string, string> = { queued: '排队回拨', missed: '漏接回拨', voicemail: '留言回拨', dissatisfied: '不满意回访', promised: '约定回拨' };
+const KIND_LABEL: Record<string, string> = { queued: '排队回拨', missed: '漏接回拨', voicemail: '留言回拨', dissatisfied: '不满意回访', promised: '约定回拨' };
 
 export async function connectCallback(ctx: ConnectContext, cb: CallbackCall, agent: Agent, onAttempt: () => Promise<void>): Promise<ConnectResult> {
   if (ctx.callerFirst) return connectCallerFirst(ctx, cb, agent, onAttempt);
   const staffNo = agent.staffNo;
   const at = () => new Date().toISOString();
   const legId = `cbl-${staffNo}-${cb.callId}`;
-  ctx.desk.publish({
-    type: 'offered', staffNo, callId: cb.callId, callerNumber: cb.number, line: cb.line, topic: cb.topic ?? undefined,
-    priority: cb.priority, green: cb.priority > 0, ivrPath: [{ node: `${KIND_LABEL[cb.kind] ?? '回拨'}（第${cb.attempt}次）` }], at: at(),
-  });
+  offerToDesk(ctx, cb, staffNo);
   const ringCtx = { ari: ctx.ari, timers: ctx.timers, app: ctx.app, ringTimeoutMs: ctx.lawyerRingMs };
   const r = await ring(ringCtx, { callId: cb.callId, callerNumber: cb.number, gone: false, onGone: () => () => undefined }, agent, legId)
     .catch((err: Error) => ({ kind: 'error' as const, message: err.message }));
@@ -76,20 +73,14 @@ export async function connectCallback(ctx: ConnectContext, cb: CallbackCall, age
   }
   await ctx.presence.answered(staffNo, cb.token).catch(() => undefined);
   // Keep the on-call lease alive for the whole call, or another process would take the lawyer for free mid-call.
-  let renew: TimerHandle | undefined;
-  const every = Math.max(1000, Math.floor(ctx.presence.leaseMs / 3));
-  const tick = () => { renew = ctx.timers.setTimer(every, () => { void ctx.presence.renew(staffNo, cb.token).catch(() => undefined); tick(); }); };
-  tick();
-  ctx.recorder.arrived({ callId: cb.callId, callerNumber: cb.number, calledNumber: 'callback' }, { name: 'callback', revision: 0 });
-  ctx.recorder.tagged(cb.callId, 'direction', 'callback');
-  ctx.recorder.tagged(cb.callId, 'callbackId', cb.callbackId);
-  ctx.recorder.queued(cb.callId, { serviceLine: cb.line as ServiceLine, ...(cb.topic ? { legalTopic: cb.topic } : {}), priority: cb.priority });
+  const stopLease = ctx.presence.keepLease(staffNo, cb.token, ctx.timers);
+  openCallbackRecord(ctx, cb);
   const bridgeId = `${cb.callId}-bridge`;
   let ended: (who: 'caller' | 'lawyer') => void = () => undefined;
   const end = new Promise<'caller' | 'lawyer'>((res) => { ended = res; });
   const stops: Array<() => void> = [ctx.ari.watch(legId, (ev) => { if (HANGUP.has(ev.type)) ended('lawyer'); })];
   const finish = async (reason: 'completed' | 'not_reached' | 'error') => {
-    if (renew !== undefined) ctx.timers.clearTimer(renew);
+    stopLease();
     for (const s of stops) s();
     await ctx.ari.destroyBridge(bridgeId).catch(() => undefined);
     await ctx.presence.ended(staffNo, cb.token).catch(() => undefined);
@@ -125,6 +116,22 @@ export async function connectCallback(ctx: ConnectContext, cb: CallbackCall, age
   await ctx.ari.hangup(who === 'caller' ? legId : cb.callId).catch(() => undefined);
   await finish('completed');
   return { kind: 'attempt', outcome: 'answered', staffNo, callId: cb.callId };
+}
+
+/** The screen pop of a callback call: the caller's number and which callback it is (kind, attempt, `note`). */
+export function offerToDesk(ctx: ConnectContext, cb: CallbackCall, staffNo: string, note = ''): void {
+  ctx.desk.publish({
+    type: 'offered', staffNo, callId: cb.callId, callerNumber: cb.number, line: cb.line, topic: cb.topic ?? undefined, priority: cb.priority,
+    green: cb.priority > 0, ivrPath: [{ node: `${KIND_LABEL[cb.kind] ?? '回拨'}（第${cb.attempt}次${note}）` }], at: new Date().toISOString(),
+  });
+}
+
+/** The callback call's own record: an outbound call (direction=callback) of its callback, on the callback's line. */
+export function openCallbackRecord(ctx: ConnectContext, cb: CallbackCall): void {
+  ctx.recorder.arrived({ callId: cb.callId, callerNumber: cb.number, calledNumber: 'callback' }, { name: 'callback', revision: 0 });
+  ctx.recorder.tagged(cb.callId, 'direction', 'callback');
+  ctx.recorder.tagged(cb.callId, 'callbackId', cb.callbackId);
+  ctx.recorder.queued(cb.callId, { serviceLine: cb.line as ServiceLine, ...(cb.topic ? { legalTopic: cb.topic } : {}), priority: cb.priority });
 }
 
 /** Rings the caller into the app; the lawyer hanging up meanwhile gives up on this attempt. */

@@ -12,7 +12,7 @@ import { Presence, type PresenceHistory } from '../../ivr/acd/presence.js';
 import { PgPresenceHistory } from '../../ivr/acd/presence-history.js';
 import { deskChannel, type AgentDirectory, type DeskEvent, type FirstInquiry } from '../../ivr/acd/types.js';
 import type { Acd } from '../../ivr/session/ari-port.js';
-import { callerDialects } from '../../agent-desk/first-inquiry.js';
+import { callerRouting } from '../../agent-desk/first-inquiry.js';
 import { startHotline, type TestHotline } from './hotline.js';
 import { call, until } from './sim.js';
 
@@ -95,7 +95,7 @@ export async function startAcdHotline(o: AcdHotlineOptions = {}): Promise<AcdHot
     onTransferred: (callId, tr) => h.recorder.transferred(callId, tr),
     ivrPath: (callId) => h.controller.ivrPath(callId),
     queueSettings: serviceQueueSettings(h.orm, log, 100),
-    dialects: o.dialects ?? callerDialects(h.orm), dialectWaitMs: o.dialectWaitMs ?? 10_000, transferWaitMs: o.transferWaitMs ?? 20_000,
+    dialects: o.dialects ?? callerRouting(h.orm), dialectWaitMs: o.dialectWaitMs ?? 10_000, transferWaitMs: o.transferWaitMs ?? 20_000,
   });
   await acd.bind(ariBinding(h.controller));
   const desk: DeskEvent[] = [];

@@ -66,6 +66,13 @@ export class TestHotline {
     return r.body.id;
   }
 
+  /** A caller hung up when test `t` ends whatever happened, so that a failure does not leak into the next test. */
+  async dialFor(t: { teardown(fn: () => unknown): void }, from: string): Promise<string> {
+    const id = await this.dial(from);
+    t.teardown(() => this.hangup(id));
+    return id;
+  }
+
   async press(id: string, digits: string): Promise<void> {
     await call(this.sim, 'POST', `/sim/calls/${id}/dtmf`, { digits, durationMs: 100, gapMs: 100 });
   }
